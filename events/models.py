@@ -1,0 +1,293 @@
+"""Events and what they sell: ticket types with date-based price tiers, and sessions."""
+
+import zoneinfo
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("Unknown time zone “%(value)s”."), params={"value": value})
+
+
+def validate_currency(value: str) -> None:
+    if len(value) != 3 or not value.isalpha() or not value.isupper():
+        raise ValidationError(_("Use a three-letter ISO 4217 code such as USD."))
+
+
+class Venue(models.Model):
+    name = models.CharField(max_length=200)
+    address = models.CharField(max_length=300, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "city"], name="venue_unique_name_city"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}" if self.city else self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def visible(self) -> "EventQuerySet":
+        """Events the public may look at: published, or closed but still listed."""
+        return self.filter(status__in=[Event.Status.PUBLISHED, Event.Status.CLOSED])
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CLOSED = "closed", _("Closed")
+
+    class AttendanceMode(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("In person and virtual")
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    venue = models.ForeignKey(
+        Venue, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    currency = models.CharField(max_length=3, default="USD", validators=[validate_currency])
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    attendance_mode = models.CharField(
+        max_length=12, choices=AttendanceMode.choices, default=AttendanceMode.IN_PERSON
+    )
+    virtual_join_url = models.URLField(blank=True)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Overall seats for the event; empty for no limit.")
+    )
+    registration_opens_at = models.DateTimeField(null=True, blank=True)
+    registration_closes_at = models.DateTimeField(null=True, blank=True)
+    substitution_deadline = models.DateTimeField(
+        null=True, blank=True, help_text=_("Until when attendees may hand their place on.")
+    )
+    cancellation_policy = models.TextField(blank=True, help_text=_("Shown to attendees."))
+    refund_full_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Cancellations until then are refunded in full.")
+    )
+    cancellation_fee = models.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        help_text=_("Kept from the refund of a cancellation after the full-refund date."),
+    )
+    refund_none_after = models.DateTimeField(
+        null=True, blank=True, help_text=_("Cancellations after then are not refunded.")
+    )
+    organizers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_events"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_closes_at__isnull=True)
+                | Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__gt=F("registration_opens_at")),
+                name="event_registration_window_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancellation_fee__gte=0), name="event_cancellation_fee_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.tzinfo)
+
+    def registration_open_at(self, moment: datetime) -> bool:
+        if self.status != self.Status.PUBLISHED:
+            return False
+        if self.registration_opens_at and moment < self.registration_opens_at:
+            return False
+        if self.registration_closes_at and moment >= self.registration_closes_at:
+            return False
+        return moment < self.ends_at
+
+    @property
+    def registration_open(self) -> bool:
+        return self.registration_open_at(timezone.now())
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
+        if (
+            self.registration_opens_at
+            and self.registration_closes_at
+            and self.registration_closes_at <= self.registration_opens_at
+        ):
+            errors["registration_closes_at"] = _("Registration must close after it opens.")
+        if self.attendance_mode != self.AttendanceMode.IN_PERSON and not self.virtual_join_url:
+            errors["virtual_join_url"] = _("A virtual event needs a join link.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class TicketType(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="ticket_types")
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(
+        max_digits=10, decimal_places=2, help_text=_("Price once every tier has passed.")
+    )
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    members_only = models.BooleanField(
+        default=False, help_text=_("Only for members; each attendee gives a member number.")
+    )
+    is_virtual = models.BooleanField(
+        default=False, help_text=_("Online attendance: does not use the venue's seats.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["event", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "name"], name="ticket_type_unique_name"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="ticket_type_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.event.slug})"
+
+    def tier_at(self, moment: datetime) -> "PriceTier | None":
+        """The price tier in force at `moment`: the earliest whose `until` is still ahead.
+
+        Reads `price_tiers` through `.all()` so that a prefetch serves it.
+        """
+        upcoming = [tier for tier in self.price_tiers.all() if moment < tier.until]
+        return min(upcoming, key=lambda tier: tier.until, default=None)
+
+    def price_at(self, moment: datetime) -> Decimal:
+        tier = self.tier_at(moment)
+        return tier.price if tier else self.price
+
+
+class PriceTier(models.Model):
+    """A price that holds until an instant, e.g. "Early bird" until 15 January, 23:59 local."""
+
+    ticket_type = models.ForeignKey(
+        TicketType, on_delete=models.CASCADE, related_name="price_tiers"
+    )
+    name = models.CharField(max_length=80, default="Early bird")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    until = models.DateTimeField(help_text=_("The tier applies before this instant."))
+
+    class Meta:
+        ordering = ["ticket_type", "until"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="price_tier_price_not_negative"),
+            models.UniqueConstraint(
+                fields=["ticket_type", "until"], name="price_tier_unique_until"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.price} until {self.until:%Y-%m-%d %H:%M}"
+
+    def label(self, tz: zoneinfo.ZoneInfo) -> str:
+        last_moment = self.until.astimezone(tz)
+        return _("%(name)s until %(date)s") % {
+            "name": self.name,
+            "date": f"{last_moment:%B} {last_moment.day}, {last_moment:%Y}",
+        }
+
+
+class Session(models.Model):
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", _("Plenary")
+        WORKSHOP = "workshop", _("Workshop")
+        MINI_COURSE = "mini_course", _("Mini-course")
+        BREAKOUT = "breakout", _("Breakout")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BREAKOUT)
+    room = models.CharField(max_length=100, blank=True)
+    track = models.CharField(max_length=100, blank=True)
+    speakers = models.CharField(max_length=300, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=Decimal("0.00"))
+    ce_credits = models.DecimalField(
+        max_digits=5, decimal_places=2, default=Decimal("0.00"), help_text=_("Credit hours.")
+    )
+    selectable = models.BooleanField(
+        default=True,
+        help_text=_("Attendees choose it at registration (off for plenaries everyone attends)."),
+    )
+
+    class Meta:
+        ordering = ["event", "starts_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(price__gte=0), name="session_price_not_negative"),
+            models.CheckConstraint(
+                condition=Q(ce_credits__gte=0), name="session_ce_credits_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def overlaps(self, other: "Session") -> bool:
+        return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            errors["ends_at"] = _("The session must end after it starts.")
+        event = self.event if self.event_id else None
+        if event and self.starts_at and self.ends_at:
+            first_day = event.local(event.starts_at).date()
+            last_day = event.local(event.ends_at).date()
+            if not first_day <= event.local(self.starts_at).date() <= last_day:
+                errors["starts_at"] = _("The session must fall within the event's days.")
+            elif not first_day <= event.local(self.ends_at).date() <= last_day:
+                errors["ends_at"] = _("The session must fall within the event's days.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,84 @@
+"""Reads for the catalogue: published events, one event with prices and seats left."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+
+from events.inventory import seats_left, seats_taken
+from events.models import Event, PriceTier, Session, TicketType
+
+
+def event_list_published() -> QuerySet[Event]:
+    return Event.objects.published().select_related("venue").order_by("starts_at", "name")
+
+
+def event_get_visible(*, slug: str) -> Event:
+    """One public event with its ticket types, tiers and sessions. Raises Event.DoesNotExist."""
+    return (
+        Event.objects.visible()
+        .select_related("venue")
+        .prefetch_related(
+            Prefetch(
+                "ticket_types",
+                queryset=TicketType.objects.prefetch_related(
+                    Prefetch("price_tiers", queryset=PriceTier.objects.order_by("until"))
+                ),
+            ),
+            Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "title")),
+        )
+        .get(slug=slug)
+    )
+
+
+@dataclass(frozen=True)
+class TicketOffer:
+    ticket_type: TicketType
+    price: Decimal
+    price_tier: str  # e.g. "Early bird until January 15, 2027", or "" for the regular price
+    available: int | None  # None: unlimited
+    sold_out: bool
+
+
+@dataclass(frozen=True)
+class SessionOffer:
+    session: Session
+    available: int | None
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    event: Event
+    tickets: list[TicketOffer]
+    sessions: list[SessionOffer]
+    event_available: int | None
+
+
+def event_catalogue(*, event: Event, at: datetime) -> Catalogue:
+    """Today's price and seats left for each ticket type and session of a prefetched event."""
+    taken = seats_taken(event)
+    event_left = seats_left(event.capacity, taken.event)
+    tickets = []
+    for ticket_type in event.ticket_types.all():
+        tier = ticket_type.tier_at(at)
+        left = seats_left(ticket_type.capacity, taken.ticket_types.get(ticket_type.id, 0))
+        if event_left is not None and not ticket_type.is_virtual:
+            left = event_left if left is None else min(left, event_left)
+        tickets.append(
+            TicketOffer(
+                ticket_type=ticket_type,
+                price=tier.price if tier else ticket_type.price,
+                price_tier=tier.label(event.tzinfo) if tier else "",
+                available=left,
+                sold_out=left == 0,
+            )
+        )
+    sessions = [
+        SessionOffer(
+            session=session,
+            available=seats_left(session.capacity, taken.sessions.get(session.id, 0)),
+        )
+        for session in event.sessions.all()
+    ]
+    return Catalogue(event=event, tickets=tickets, sessions=sessions, event_available=event_left)
