@@ -95,6 +95,9 @@ class Event(models.Model):
     refund_none_after = models.DateTimeField(
         null=True, blank=True, help_text=_("Cancellations after then are not refunded.")
     )
+    invoice_due_days = models.PositiveSmallIntegerField(
+        default=30, help_text=_("Days an invoice registration holds its seats before payment.")
+    )
     organizers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="organized_events"
     )

@@ -34,6 +34,7 @@ EVENT_FIELDS = {
     "refund_full_until",
     "cancellation_fee",
     "refund_none_after",
+    "invoice_due_days",
 }
 
 

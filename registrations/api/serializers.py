@@ -1,0 +1,174 @@
+"""Input parsing and output shaping for the registration API (API.md)."""
+
+from rest_framework import serializers
+
+from events.api.serializers import MoneyField
+from registrations.models import PaymentMethod, Profession, PromoCode, Registration
+from registrations.services.inputs import AttendeeInput, BuyerInput
+
+
+class BuyerSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+
+
+class AttendeeInputSerializer(serializers.Serializer):
+    ticket_type = serializers.IntegerField(min_value=1)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    email = serializers.EmailField(max_length=254)
+    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    profession = serializers.ChoiceField(
+        choices=Profession.choices, required=False, allow_blank=True
+    )
+    member_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    dietary_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    accessibility_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    sessions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=50
+    )
+
+
+class RegistrationInputSerializer(serializers.Serializer):
+    buyer = BuyerSerializer()
+    attendees = AttendeeInputSerializer(many=True, allow_empty=False, max_length=50)
+    promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, default="card")
+    waitlist_offer = serializers.CharField(max_length=64, required=False, allow_blank=True)
+
+    def service_kwargs(self) -> dict:
+        data = self.validated_data
+        return {
+            "buyer": BuyerInput(**data["buyer"]),
+            "attendees": [
+                AttendeeInput(**{**a, "sessions": tuple(a.get("sessions", ()))})
+                for a in data["attendees"]
+            ],
+            "promo_code": data.get("promo_code", ""),
+            "payment_method": data["payment_method"],
+            "waitlist_offer": data.get("waitlist_offer", ""),
+        }
+
+
+class AttendeeChangeSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    email = serializers.EmailField(max_length=254, required=False)
+    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    profession = serializers.ChoiceField(
+        choices=Profession.choices, required=False, allow_blank=True
+    )
+    member_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    dietary_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    accessibility_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    sessions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=50
+    )
+
+
+class WaitlistJoinSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100)
+    ticket_type = serializers.IntegerField(min_value=1)
+
+
+class PromoCodeInputSerializer(serializers.Serializer):
+    code = serializers.RegexField(r"^[A-Za-z0-9_-]{3,40}$", max_length=40)
+    percent_off = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
+    )
+    amount_off = MoneyField(required=False, allow_null=True)
+    max_uses = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    valid_from = serializers.DateTimeField(required=False, allow_null=True)
+    valid_until = serializers.DateTimeField(required=False, allow_null=True)
+    ticket_types = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False
+    )
+
+
+class PromoCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PromoCode
+        fields = [
+            "id",
+            "code",
+            "percent_off",
+            "amount_off",
+            "max_uses",
+            "valid_from",
+            "valid_until",
+            "ticket_types",
+            "is_active",
+        ]
+
+
+def _money(value) -> str:
+    return f"{value:.2f}"
+
+
+def registration_data(
+    registration: Registration, request=None, *, with_token: bool = False
+) -> dict:
+    """The registration as API.md shows it; `token` only in the answer that creates it."""
+    event = registration.event
+
+    def absolute(path: str) -> str:
+        return request.build_absolute_uri(path) if request else path
+
+    data = {
+        "reference": registration.reference,
+        "event": event.slug,
+        "status": registration.effective_status,
+        "payment_method": registration.payment_method,
+        "subtotal": _money(registration.subtotal),
+        "discount": _money(registration.discount),
+        "total": _money(registration.total),
+        "amount_paid": _money(registration.amount_paid),
+        "amount_refunded": _money(registration.amount_refunded),
+        "amount_due": _money(registration.amount_due) if registration.holds_seats else _money(0),
+        "currency": registration.currency,
+        "expires_at": event.local(registration.expires_at).isoformat()
+        if registration.expires_at and registration.status == Registration.Status.PENDING_PAYMENT
+        else None,
+        "created_at": event.local(registration.created_at).isoformat(),
+        "buyer": {
+            "first_name": registration.buyer_first_name,
+            "last_name": registration.buyer_last_name,
+            "email": registration.buyer_email,
+        },
+        "attendees": [
+            {
+                "id": attendee.id,
+                "first_name": attendee.first_name,
+                "last_name": attendee.last_name,
+                "email": attendee.email,
+                "organization": attendee.organization,
+                "job_title": attendee.job_title,
+                "profession": attendee.profession,
+                "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
+                "price": _money(attendee.ticket_price - attendee.discount),
+                "sessions": [
+                    {
+                        "id": choice.session_id,
+                        "title": choice.session.title,
+                        "starts_at": event.local(choice.session.starts_at).isoformat(),
+                        "ends_at": event.local(choice.session.ends_at).isoformat(),
+                        "price": _money(choice.price),
+                    }
+                    for choice in attendee.choices.all()
+                ],
+            }
+            for attendee in registration.attendees.all()
+        ],
+        "manage_url": absolute(registration.get_absolute_url()),
+        "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
+        "receipt_url": None,
+        "payment": None,
+    }
+    if with_token:
+        data["token"] = registration.token
+    return data

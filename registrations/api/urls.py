@@ -1,0 +1,32 @@
+from django.urls import path
+
+from registrations.api import views
+
+urlpatterns = [
+    path(
+        "events/<slug:slug>/registrations/",
+        views.RegistrationCreateView.as_view(),
+        name="api-registration-create",
+    ),
+    path("events/<slug:slug>/waitlist/", views.WaitlistJoinView.as_view(), name="api-waitlist"),
+    path(
+        "registrations/<str:token>/",
+        views.RegistrationDetailView.as_view(),
+        name="api-registration",
+    ),
+    path(
+        "registrations/<str:token>/attendees/<int:attendee_id>/",
+        views.AttendeeDetailView.as_view(),
+        name="api-attendee",
+    ),
+    path(
+        "registrations/<str:token>/cancel/",
+        views.RegistrationCancelView.as_view(),
+        name="api-registration-cancel",
+    ),
+    path(
+        "organizer/events/<slug:slug>/promo-codes/",
+        views.OrganizerPromoCodeListView.as_view(),
+        name="api-org-promo-codes",
+    ),
+]

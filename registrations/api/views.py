@@ -1,0 +1,124 @@
+"""Registration API: register, look up and change by token, cancel, waiting list, promo codes."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from events.api.views import IsOrganizer, organizer_event
+from events.models import Event, TicketType
+from registrations import selectors
+from registrations.api import serializers as s
+from registrations.models import Registration
+from registrations.services.attendees import attendee_change
+from registrations.services.promo import promo_code_create
+from registrations.services.registration import registration_cancel, registration_create
+from registrations.services.waitlist import waitlist_join
+
+REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.md).")
+
+
+def _public_event(slug: str) -> Event:
+    return get_object_or_404(Event.objects.visible(), slug=slug)
+
+
+def _registration(token: str) -> Registration:
+    try:
+        return selectors.registration_by_token(token=token)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _fresh(registration: Registration) -> Registration:
+    return selectors.registration_detail_queryset().get(pk=registration.pk)
+
+
+class RegistrationCreateView(APIView):
+    @extend_schema(request=s.RegistrationInputSerializer, responses={201: REGISTRATION_RESPONSE})
+    def post(self, request: Request, slug: str) -> Response:
+        event = _public_event(slug)
+        data = s.RegistrationInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration = registration_create(event=event, **data.service_kwargs())
+        return Response(
+            s.registration_data(_fresh(registration), request, with_token=True),
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class RegistrationDetailView(APIView):
+    @extend_schema(responses=REGISTRATION_RESPONSE)
+    def get(self, request: Request, token: str) -> Response:
+        return Response(s.registration_data(_registration(token), request))
+
+
+class AttendeeDetailView(APIView):
+    @extend_schema(request=s.AttendeeChangeSerializer, responses=REGISTRATION_RESPONSE)
+    def patch(self, request: Request, token: str, attendee_id: int) -> Response:
+        registration = _registration(token)
+        attendee = next((a for a in registration.attendees.all() if a.id == attendee_id), None)
+        if attendee is None:
+            raise Http404
+        data = s.AttendeeChangeSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        attendee_change(attendee=attendee, **data.validated_data)
+        return Response(s.registration_data(_fresh(registration), request))
+
+
+class RegistrationCancelView(APIView):
+    @extend_schema(request=None, responses=REGISTRATION_RESPONSE)
+    def post(self, request: Request, token: str) -> Response:
+        registration = registration_cancel(registration=_registration(token))
+        return Response(s.registration_data(_fresh(registration), request))
+
+
+class WaitlistJoinView(APIView):
+    @extend_schema(request=s.WaitlistJoinSerializer, responses={201: s.WaitlistJoinSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        event = _public_event(slug)
+        data = s.WaitlistJoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        ticket_type = TicketType.objects.filter(event=event, pk=fields.pop("ticket_type")).first()
+        if ticket_type is None:
+            return Response(
+                {"errors": {"ticket_type": ["Unknown ticket type for this event."]}},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        entry = waitlist_join(ticket_type=ticket_type, **fields)
+        position = entry.event.waitlist.filter(
+            ticket_type=ticket_type, status="waiting", created_at__lte=entry.created_at
+        ).count()
+        return Response(
+            {
+                "email": entry.email,
+                "first_name": entry.first_name,
+                "last_name": entry.last_name,
+                "ticket_type": ticket_type.id,
+                "status": entry.status,
+                "position": position,
+            },
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class OrganizerPromoCodeListView(APIView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(responses=s.PromoCodeSerializer(many=True))
+    def get(self, request: Request, slug: str) -> Response:
+        event = organizer_event(request, slug)
+        codes = event.promo_codes.prefetch_related("ticket_types")
+        results = s.PromoCodeSerializer(codes, many=True).data
+        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+
+    @extend_schema(request=s.PromoCodeInputSerializer, responses={201: s.PromoCodeSerializer})
+    def post(self, request: Request, slug: str) -> Response:
+        event = organizer_event(request, slug)
+        data = s.PromoCodeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        promo = promo_code_create(event=event, **data.validated_data)
+        return Response(s.PromoCodeSerializer(promo).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,280 @@
+"""Registrations, their attendees and session choices, promo codes, the waiting list."""
+
+import secrets
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from events.models import Event, Session, TicketType
+
+ZERO = Decimal("0.00")
+# Crockford-style alphabet: no 0/O, 1/I/L, U: easy to read out over the phone.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_token() -> str:
+    """A secret with 256 bits of randomness, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def new_code(length: int = 5) -> str:
+    return "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+
+
+class Profession(models.TextChoices):
+    NURSE = "nurse", _("Nurse")
+    PHYSICIAN = "physician", _("Physician")
+    PHARMACIST = "pharmacist", _("Pharmacist")
+    OTHER = "other", _("Other")
+
+
+class PaymentMethod(models.TextChoices):
+    CARD = "card", _("Card")
+    INVOICE = "invoice", _("Invoice")
+
+
+class PromoCode(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="promo_codes")
+    code = models.CharField(max_length=40, help_text=_("Matched without regard to case."))
+    percent_off = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    amount_off = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True)
+    valid_from = models.DateTimeField(null=True, blank=True)
+    valid_until = models.DateTimeField(null=True, blank=True)
+    ticket_types = models.ManyToManyField(
+        TicketType, blank=True, help_text=_("Empty: every ticket type of the event.")
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "code"], name="promo_code_unique_per_event"),
+            models.CheckConstraint(
+                condition=(Q(percent_off__isnull=False) & Q(amount_off__isnull=True))
+                | (Q(percent_off__isnull=True) & Q(amount_off__isnull=False)),
+                name="promo_code_one_kind_of_discount",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_off__isnull=True)
+                | (Q(percent_off__gt=0) & Q(percent_off__lte=100)),
+                name="promo_code_percent_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_off__isnull=True) | Q(amount_off__gt=0),
+                name="promo_code_amount_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def save(self, *args, **kwargs) -> None:
+        self.code = self.code.strip().upper()
+        super().save(*args, **kwargs)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def holding_seats(self, at=None) -> "RegistrationQuerySet":
+        """Registrations whose seats are taken: confirmed, or pending with a live hold."""
+        at = at or timezone.now()
+        return self.filter(live_registration_q(at))
+
+
+def live_registration_q(at, prefix: str = "") -> Q:
+    """Q for a registration that holds seats at `at`, reached through `prefix`."""
+    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED}) | Q(
+        **{
+            f"{prefix}status": Registration.Status.PENDING_PAYMENT,
+            f"{prefix}expires_at__gt": at,
+        }
+    )
+
+
+class Registration(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Pending payment")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+        REFUNDED = "refunded", _("Refunded")
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="registrations")
+    reference = models.CharField(max_length=20, unique=True)
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    payment_method = models.CharField(
+        max_length=10, choices=PaymentMethod.choices, default=PaymentMethod.CARD
+    )
+    buyer_first_name = models.CharField(max_length=100)
+    buyer_last_name = models.CharField(max_length=100)
+    buyer_email = models.EmailField()
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2)
+    discount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    total = models.DecimalField(max_digits=12, decimal_places=2)
+    amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    promo_code = models.ForeignKey(
+        PromoCode, null=True, blank=True, on_delete=models.PROTECT, related_name="registrations"
+    )
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("End of the seat hold while payment is pending.")
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["event", "status", "expires_at"], name="registration_seats_idx"),
+            models.Index(fields=["status", "expires_at"], name="registration_sweep_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total__gte=0), name="registration_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(discount__gte=0) & Q(discount__lte=F("subtotal")),
+                name="registration_discount_within_subtotal",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_refunded__lte=F("amount_paid")),
+                name="registration_refund_within_paid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="pending_payment") | Q(expires_at__isnull=False),
+                name="registration_pending_has_hold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def effective_status(self) -> str:
+        """The status as a reader sees it: a lapsed hold is `expired` before the sweep."""
+        if (
+            self.status == self.Status.PENDING_PAYMENT
+            and self.expires_at is not None
+            and self.expires_at <= timezone.now()
+        ):
+            return self.Status.EXPIRED
+        return self.status
+
+    @property
+    def holds_seats(self) -> bool:
+        return self.effective_status in (self.Status.CONFIRMED, self.Status.PENDING_PAYMENT)
+
+    @property
+    def amount_due(self) -> Decimal:
+        return max(self.total - self.amount_paid, ZERO)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:manage", kwargs={"token": self.token})
+
+
+class Attendee(models.Model):
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendees"
+    )
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.PROTECT, related_name="attendees")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    organization = models.CharField(max_length=200, blank=True)
+    job_title = models.CharField(max_length=200, blank=True)
+    profession = models.CharField(max_length=12, choices=Profession.choices, blank=True)
+    member_number = models.CharField(max_length=40, blank=True)
+    dietary_needs = models.CharField(max_length=300, blank=True)
+    accessibility_needs = models.CharField(max_length=300, blank=True)
+    badge_code = models.CharField(max_length=16, unique=True)
+    ticket_price = models.DecimalField(max_digits=10, decimal_places=2)
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    sessions = models.ManyToManyField(Session, through="SessionChoice", related_name="attendees")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["registration", "id"]
+        indexes = [models.Index(fields=["email"], name="attendee_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class SessionChoice(models.Model):
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="choices")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="choices")
+    price = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "session"], name="session_choice_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee} – {self.session}"
+
+
+class WaitlistEntry(models.Model):
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered a seat")
+        REDEEMED = "redeemed", _("Registered")
+        LAPSED = "lapsed", _("Offer lapsed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="waitlist")
+    ticket_type = models.ForeignKey(TicketType, on_delete=models.CASCADE, related_name="waitlist")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    offer_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    registration = models.OneToOneField(
+        Registration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entry",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "waiting list entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket_type", "email"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="waitlist_one_open_entry_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.ticket_type})"
+
+    @property
+    def offer_is_live(self) -> bool:
+        return (
+            self.status == self.Status.OFFERED
+            and self.offer_expires_at is not None
+            and self.offer_expires_at > timezone.now()
+        )
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:waitlist_offer", kwargs={"token": self.offer_token})

@@ -1,0 +1,93 @@
+"""Prices in Decimal: ticket tier by date, session fees, promo discounts.
+
+Pure functions over plain values, so that they can be tested exhaustively (hypothesis).
+A discount applies to the ticket price of each eligible attendee, never to session fees,
+and never exceeds that price: totals cannot go negative.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Discount:
+    percent_off: Decimal | None = None
+    amount_off: Decimal | None = None
+    ticket_type_ids: frozenset[int] = frozenset()  # empty: every ticket type
+
+    def applies_to(self, ticket_type_id: int) -> bool:
+        return not self.ticket_type_ids or ticket_type_id in self.ticket_type_ids
+
+    def on(self, ticket_price: Decimal) -> Decimal:
+        """The discount on one ticket: between zero and the ticket's price."""
+        if self.percent_off is not None:
+            cut = money(ticket_price * min(max(self.percent_off, ZERO), HUNDRED) / HUNDRED)
+        elif self.amount_off is not None:
+            cut = money(max(self.amount_off, ZERO))
+        else:
+            cut = ZERO
+        return min(cut, ticket_price)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One attendee: the ticket type, its price now, and the fees of the chosen sessions."""
+
+    ticket_type_id: int
+    ticket_price: Decimal
+    session_prices: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True)
+class LineQuote:
+    ticket_price: Decimal
+    discount: Decimal
+    sessions: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.ticket_price - self.discount + self.sessions
+
+
+@dataclass(frozen=True)
+class Quote:
+    lines: tuple[LineQuote, ...]
+
+    @property
+    def subtotal(self) -> Decimal:
+        return sum((line.ticket_price + line.sessions for line in self.lines), ZERO)
+
+    @property
+    def discount(self) -> Decimal:
+        return sum((line.discount for line in self.lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.subtotal - self.discount
+
+
+def quote(lines: list[Line], discount: Discount | None = None) -> Quote:
+    quoted = []
+    for line in lines:
+        ticket_price = money(line.ticket_price)
+        cut = (
+            discount.on(ticket_price)
+            if discount and discount.applies_to(line.ticket_type_id)
+            else ZERO
+        )
+        quoted.append(
+            LineQuote(
+                ticket_price=ticket_price,
+                discount=cut,
+                sessions=money(sum(line.session_prices, ZERO)),
+            )
+        )
+    return Quote(lines=tuple(quoted))

@@ -1,0 +1,140 @@
+"""Self-service changes to an attendee: details, substitution, session swaps."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from events.inventory import seats_left
+from registrations.capacity import count_seats, lock_event
+from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
+from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
+from registrations.services.registration import check_session_clashes
+
+DETAIL_FIELDS = {
+    "organization",
+    "job_title",
+    "profession",
+    "member_number",
+    "dietary_needs",
+    "accessibility_needs",
+}
+IDENTITY_FIELDS = {"first_name", "last_name", "email"}
+
+
+def _check_changeable(registration: Registration, at: datetime) -> None:
+    if registration.effective_status not in (
+        Registration.Status.PENDING_PAYMENT,
+        Registration.Status.CONFIRMED,
+    ):
+        raise InvalidState(f"A registration that is {registration.effective_status} cannot change.")
+    if at >= registration.event.ends_at:
+        raise InvalidState("The event is over.")
+
+
+@transaction.atomic
+def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes) -> Attendee:
+    """Change an attendee's details; a new name or email (a substitution) only until the
+    event's substitution deadline (or its start). Raises SubstitutionClosed, InvalidState,
+    ValidationError (email already registered)."""
+    at = at or timezone.now()
+    attendee = (
+        Attendee.objects.select_for_update()
+        .select_related("registration__event")
+        .get(pk=attendee.pk)
+    )
+    registration = attendee.registration
+    event = registration.event
+    _check_changeable(registration, at)
+    unknown = set(changes) - DETAIL_FIELDS - IDENTITY_FIELDS
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    if "email" in changes:
+        changes["email"] = changes["email"].strip().lower()
+    identity_changes = {
+        k for k in IDENTITY_FIELDS & set(changes) if changes[k].strip() != getattr(attendee, k)
+    }
+    if identity_changes:
+        deadline = event.substitution_deadline or event.starts_at
+        if at >= deadline:
+            raise SubstitutionClosed()
+    if "email" in identity_changes:
+        lock_event(event.pk)  # two substitutions to one person must not both pass
+        clash = (
+            Attendee.objects.filter(registration__event=event, email=changes["email"])
+            .exclude(pk=attendee.pk)
+            .filter(live_registration_q(at, "registration__"))
+            .exists()
+        )
+        if clash:
+            raise ValidationError({"email": ["This person is already registered for this event."]})
+    for name, value in changes.items():
+        setattr(attendee, name, value.strip() if isinstance(value, str) else value)
+    attendee.full_clean(exclude=["registration", "ticket_type", "badge_code"])
+    attendee.save(update_fields=sorted(changes))
+    return attendee
+
+
+@transaction.atomic
+def attendee_sessions_change(
+    *, attendee: Attendee, session_ids: list[int], at: datetime | None = None
+) -> Attendee:
+    """Swap an attendee's chosen sessions: capacity and clashes checked under the event
+    lock. The fees must stay the same (a swap never changes what was paid).
+    Raises SessionFull, SessionClash, InvalidState, ValidationError."""
+    at = at or timezone.now()
+    attendee = Attendee.objects.select_related("registration__event").get(pk=attendee.pk)
+    registration = attendee.registration
+    _check_changeable(registration, at)
+    event = lock_event(registration.event_id)
+    sessions = {s.id: s for s in event.sessions.all()}
+    if len(set(session_ids)) != len(session_ids):
+        raise ValidationError({"sessions": ["The same session is chosen twice."]})
+    unknown = [sid for sid in session_ids if sid not in sessions]
+    if unknown:
+        raise ValidationError({"sessions": [f"Unknown session for this event: {unknown[0]}."]})
+    if any(not sessions[sid].selectable for sid in session_ids):
+        raise ValidationError({"sessions": ["This session is open to everyone."]})
+    current = {c.session_id: c for c in attendee.choices.all()}
+    added = [sid for sid in session_ids if sid not in current]
+    removed = [sid for sid in current if sid not in session_ids]
+    if not added and not removed:
+        return attendee
+    started = [sid for sid in added + removed if sessions[sid].starts_at <= at]
+    if started:
+        raise InvalidState(f"“{sessions[started[0]].title}” has already started.")
+    check_session_clashes([sessions[sid] for sid in session_ids])
+    old_fees = sum(current[sid].price for sid in current)
+    new_fees = sum(
+        (current[sid].price if sid in current else sessions[sid].price) for sid in session_ids
+    )
+    if old_fees != new_fees:
+        raise InvalidState(
+            "The new choice costs a different amount; please contact the organizer to change it."
+        )
+    taken = count_seats(event, at)
+    for sid in added:
+        left = seats_left(sessions[sid].capacity, taken.sessions.get(sid, 0))
+        if left is not None and left < 1:
+            raise SessionFull(f"“{sessions[sid].title}” is full.")
+    SessionChoice.objects.filter(attendee=attendee, session_id__in=removed).delete()
+    SessionChoice.objects.bulk_create(
+        [
+            SessionChoice(attendee=attendee, session=sessions[sid], price=sessions[sid].price)
+            for sid in added
+        ]
+    )
+    return attendee
+
+
+@transaction.atomic
+def attendee_change(
+    *, attendee: Attendee, sessions: list[int] | None = None, at: datetime | None = None, **details
+) -> Attendee:
+    """Details and session choices in one all-or-nothing change."""
+    if details:
+        attendee = attendee_update(attendee=attendee, at=at, **details)
+    if sessions is not None:
+        attendee = attendee_sessions_change(attendee=attendee, session_ids=sessions, at=at)
+    return attendee

@@ -1,0 +1,25 @@
+"""Plain inputs of the registration services, filled by the API serializers and the forms."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BuyerInput:
+    first_name: str
+    last_name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class AttendeeInput:
+    ticket_type: int
+    first_name: str
+    last_name: str
+    email: str
+    organization: str = ""
+    job_title: str = ""
+    profession: str = ""
+    member_number: str = ""
+    dietary_needs: str = ""
+    accessibility_needs: str = ""
+    sessions: tuple[int, ...] = field(default_factory=tuple)

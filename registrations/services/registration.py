@@ -1,0 +1,385 @@
+"""Registration writes: create (price, capacity, hold), confirm, cancel, expire lapsed holds."""
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.inventory import SeatsTaken, seats_left
+from events.models import Event, Session, TicketType
+from registrations.capacity import count_seats, lock_event
+from registrations.errors import (
+    AlreadyRegistered,
+    InvalidState,
+    RegistrationClosed,
+    SessionClash,
+    SessionFull,
+    SoldOut,
+)
+from registrations.models import (
+    Attendee,
+    PaymentMethod,
+    PromoCode,
+    Registration,
+    SessionChoice,
+    WaitlistEntry,
+    live_registration_q,
+    new_code,
+)
+from registrations.pricing import Discount, Line, Quote, quote
+from registrations.services.inputs import AttendeeInput, BuyerInput
+from registrations.services.promo import promo_code_resolve
+from registrations.services.waitlist import waitlist_offer_next
+
+MAX_ATTENDEES = 50
+
+
+def reference_prefix(event: Event) -> str:
+    """ "IHI Patient Safety Congress 2027" -> "IPSC27": initials and the year's two digits."""
+    initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", event.name))[:5].upper()
+    year = re.search(r"(?:19|20)(\d\d)", f"{event.name} {event.slug}")
+    return (initials or "REG") + (year.group(1) if year else "")
+
+
+def hold_expiry(*, event: Event, payment_method: str, at: datetime) -> datetime:
+    """When an unpaid registration lets its seats go."""
+    if payment_method == PaymentMethod.INVOICE:
+        return max(min(at + timedelta(days=event.invoice_due_days), event.starts_at), at)
+    return at + timedelta(minutes=settings.HOLD_MINUTES)
+
+
+@transaction.atomic
+def registration_create(
+    *,
+    event: Event,
+    buyer: BuyerInput,
+    attendees: list[AttendeeInput],
+    promo_code: str = "",
+    payment_method: str = PaymentMethod.CARD,
+    waitlist_offer: str = "",
+    at: datetime | None = None,
+) -> Registration:
+    """Register a group: validate, price, hold seats, and create the registration.
+
+    Never oversells (see registrations.capacity). A registration with nothing to pay is
+    confirmed at once; otherwise it is `pending_payment` with a hold until `expires_at`.
+    Raises ValidationError (field errors such as `attendees.1.sessions`), RegistrationClosed,
+    SoldOut, SessionFull, SessionClash, AlreadyRegistered. Nothing is saved when it raises.
+    """
+    at = at or timezone.now()
+    event = lock_event(event.pk)
+    if not event.registration_open_at(at) and not waitlist_offer:
+        raise RegistrationClosed()
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationClosed()
+    ticket_types = {t.id: t for t in event.ticket_types.prefetch_related("price_tiers")}
+    sessions = {s.id: s for s in event.sessions.all()}
+    _validate_input(attendees, ticket_types, sessions, payment_method)
+    for attendee in attendees:
+        check_session_clashes([sessions[sid] for sid in attendee.sessions])
+
+    promo: PromoCode | None = None
+    discount: Discount | None = None
+    if promo_code.strip():
+        promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
+
+    offer = _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
+    _check_not_registered(event, [a.email for a in attendees], at)
+    _check_capacity(event, count_seats(event, at), attendees, ticket_types, sessions)
+
+    price = quote(
+        [
+            Line(
+                ticket_type_id=a.ticket_type,
+                ticket_price=ticket_types[a.ticket_type].price_at(at),
+                session_prices=tuple(sessions[sid].price for sid in a.sessions),
+            )
+            for a in attendees
+        ],
+        discount,
+    )
+    registration = _save_registration(event, buyer, promo, payment_method, price, at)
+    _save_attendees(registration, attendees, price, ticket_types, sessions, at)
+    if offer is not None:
+        offer.registration = registration
+        offer.save(update_fields=["registration"])
+    return registration
+
+
+def _validate_input(
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    payment_method: str,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    if not attendees:
+        errors["attendees"] = ["Register at least one attendee."]
+    if len(attendees) > MAX_ATTENDEES:
+        errors["attendees"] = [f"At most {MAX_ATTENDEES} attendees in one registration."]
+    if payment_method not in PaymentMethod.values:
+        errors["payment_method"] = ["Choose card or invoice."]
+    seen_emails: dict[str, int] = {}
+    for index, attendee in enumerate(attendees):
+        prefix = f"attendees.{index}"
+        ticket_type = ticket_types.get(attendee.ticket_type)
+        if ticket_type is None:
+            errors[f"{prefix}.ticket_type"] = ["Unknown ticket type for this event."]
+        elif ticket_type.members_only and not attendee.member_number.strip():
+            errors[f"{prefix}.member_number"] = ["This rate is for members: give a member number."]
+        unknown = [sid for sid in attendee.sessions if sid not in sessions]
+        if unknown:
+            errors[f"{prefix}.sessions"] = [f"Unknown session for this event: {unknown[0]}."]
+        elif any(not sessions[sid].selectable for sid in attendee.sessions):
+            errors[f"{prefix}.sessions"] = [
+                "This session is open to everyone: no need to choose it."
+            ]
+        elif len(set(attendee.sessions)) != len(attendee.sessions):
+            errors[f"{prefix}.sessions"] = ["The same session is chosen twice."]
+        email = attendee.email.strip().lower()
+        if email in seen_emails:
+            errors[f"{prefix}.email"] = [
+                f"Attendee {seen_emails[email] + 1} has the same email: each person once."
+            ]
+        seen_emails.setdefault(email, index)
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_session_clashes(chosen: list[Session]) -> None:
+    ordered = sorted(chosen, key=lambda s: s.starts_at)
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if first.overlaps(second):
+            raise SessionClash(f"“{first.title}” and “{second.title}” take place at the same time.")
+
+
+def _check_not_registered(event: Event, emails: list[str], at: datetime) -> None:
+    taken = (
+        Attendee.objects.filter(registration__event=event, email__in=[e.lower() for e in emails])
+        .filter(live_registration_q(at, "registration__"))
+        .values_list("email", flat=True)
+        .first()
+    )
+    if taken:
+        raise AlreadyRegistered(f"{taken} is already registered for this event.")
+
+
+def _check_capacity(
+    event: Event,
+    taken: SeatsTaken,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+) -> None:
+    wanted_by_type: dict[int, int] = {}
+    wanted_by_session: dict[int, int] = {}
+    for attendee in attendees:
+        wanted_by_type[attendee.ticket_type] = wanted_by_type.get(attendee.ticket_type, 0) + 1
+        for sid in attendee.sessions:
+            wanted_by_session[sid] = wanted_by_session.get(sid, 0) + 1
+    in_person = sum(n for tid, n in wanted_by_type.items() if not ticket_types[tid].is_virtual)
+    event_left = seats_left(event.capacity, taken.event)
+    if event_left is not None and in_person > event_left:
+        raise SoldOut(f"Only {event_left} seats are left for this event.")
+    for tid, wanted in wanted_by_type.items():
+        left = seats_left(ticket_types[tid].capacity, taken.ticket_types.get(tid, 0))
+        if left is not None and wanted > left:
+            raise SoldOut(f"Only {left} seats are left for “{ticket_types[tid].name}”.")
+    for sid, wanted in wanted_by_session.items():
+        left = seats_left(sessions[sid].capacity, taken.sessions.get(sid, 0))
+        if left is not None and wanted > left:
+            raise SessionFull(f"“{sessions[sid].title}” is full.")
+
+
+def _redeem_waitlist_offer(
+    event: Event, token: str, attendees: list[AttendeeInput], at: datetime
+) -> WaitlistEntry:
+    """Turn a live offer into its registration; its reserved seat is then counted as the
+    attendee's (the offer no longer counts), so nobody else can take it meanwhile."""
+    offer = (
+        WaitlistEntry.objects.select_for_update()
+        .filter(event=event, offer_token=token, status=WaitlistEntry.Status.OFFERED)
+        .first()
+    )
+    if offer is None or offer.offer_expires_at is None or offer.offer_expires_at <= at:
+        raise ValidationError({"waitlist_offer": ["This waiting-list offer is no longer valid."]})
+    if not any(a.ticket_type == offer.ticket_type_id for a in attendees):
+        raise ValidationError(
+            {"waitlist_offer": ["The offer is for another ticket type than the one chosen."]}
+        )
+    offer.status = WaitlistEntry.Status.REDEEMED
+    offer.save(update_fields=["status"])
+    return offer
+
+
+def _save_registration(
+    event: Event,
+    buyer: BuyerInput,
+    promo: PromoCode | None,
+    payment_method: str,
+    price: Quote,
+    at: datetime,
+) -> Registration:
+    free = price.total == 0
+    registration = Registration(
+        event=event,
+        status=Registration.Status.CONFIRMED if free else Registration.Status.PENDING_PAYMENT,
+        payment_method=payment_method,
+        buyer_first_name=buyer.first_name.strip(),
+        buyer_last_name=buyer.last_name.strip(),
+        buyer_email=buyer.email.strip().lower(),
+        currency=event.currency,
+        subtotal=price.subtotal,
+        discount=price.discount,
+        total=price.total,
+        promo_code=promo,
+        expires_at=None if free else hold_expiry(event=event, payment_method=payment_method, at=at),
+        created_at=at,
+        confirmed_at=at if free else None,
+    )
+    prefix = reference_prefix(event)
+    for _attempt in range(8):
+        registration.reference = f"{prefix}-{new_code()}"
+        try:
+            with transaction.atomic():
+                registration.save()
+            return registration
+        except IntegrityError:
+            continue  # a reference already in use: draw again
+    raise RuntimeError("Could not draw a unique registration reference.")
+
+
+def _save_attendees(
+    registration: Registration,
+    attendees: list[AttendeeInput],
+    price: Quote,
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    at: datetime,
+) -> None:
+    rows = Attendee.objects.bulk_create(
+        [
+            Attendee(
+                registration=registration,
+                ticket_type=ticket_types[a.ticket_type],
+                first_name=a.first_name.strip(),
+                last_name=a.last_name.strip(),
+                email=a.email.strip().lower(),
+                organization=a.organization.strip(),
+                job_title=a.job_title.strip(),
+                profession=a.profession,
+                member_number=a.member_number.strip(),
+                dietary_needs=a.dietary_needs.strip(),
+                accessibility_needs=a.accessibility_needs.strip(),
+                badge_code=new_code(10),
+                ticket_price=line.ticket_price,
+                discount=line.discount,
+                created_at=at,
+            )
+            for a, line in zip(attendees, price.lines, strict=True)
+        ]
+    )
+    SessionChoice.objects.bulk_create(
+        [
+            SessionChoice(attendee=row, session=sessions[sid], price=sessions[sid].price)
+            for row, a in zip(rows, attendees, strict=True)
+            for sid in a.sessions
+        ]
+    )
+
+
+@transaction.atomic
+def registration_confirm(
+    *, registration_id: int, amount_paid, at: datetime | None = None
+) -> Registration:
+    """Record a payment of the registration's total and confirm it.
+
+    Idempotent: a confirmed registration is returned unchanged. A lapsed hold is kept
+    when its seats are still free. Raises SoldOut when they went to someone else
+    (the caller refunds), InvalidState when cancelled or refunded.
+    """
+    at = at or timezone.now()
+    registration = Registration.objects.select_for_update().get(pk=registration_id)
+    if registration.status == Registration.Status.CONFIRMED:
+        return registration
+    if registration.status not in (
+        Registration.Status.PENDING_PAYMENT,
+        Registration.Status.EXPIRED,
+    ):
+        raise InvalidState(f"Registration {registration.reference} is {registration.status}.")
+    if registration.effective_status == Registration.Status.EXPIRED:
+        _retake_seats(registration, at)
+    registration.status = Registration.Status.CONFIRMED
+    registration.amount_paid = amount_paid
+    registration.confirmed_at = at
+    registration.expires_at = None
+    registration.save(update_fields=["status", "amount_paid", "confirmed_at", "expires_at"])
+    return registration
+
+
+def _retake_seats(registration: Registration, at: datetime) -> None:
+    """A late payment keeps its seats if they are still free (checked under the lock)."""
+    event = lock_event(registration.event_id)
+    attendees = list(registration.attendees.prefetch_related("choices"))
+    ticket_types = {t.id: t for t in event.ticket_types.all()}
+    sessions = {s.id: s for s in event.sessions.all()}
+    wanted = [
+        AttendeeInput(
+            ticket_type=a.ticket_type_id,
+            first_name=a.first_name,
+            last_name=a.last_name,
+            email=a.email,
+            sessions=tuple(c.session_id for c in a.choices.all()),
+        )
+        for a in attendees
+    ]
+    _check_not_registered(event, [a.email for a in attendees], at)
+    _check_capacity(event, count_seats(event, at), wanted, ticket_types, sessions)
+
+
+@transaction.atomic
+def registration_cancel(*, registration: Registration, at: datetime | None = None) -> Registration:
+    """Cancel a pending or confirmed registration; its seats are free at once and the
+    waiting list gets offers. Raises InvalidState otherwise."""
+    at = at or timezone.now()
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.effective_status not in (
+        Registration.Status.PENDING_PAYMENT,
+        Registration.Status.CONFIRMED,
+    ):
+        raise InvalidState(
+            f"A registration that is {registration.effective_status} cannot be cancelled."
+        )
+    if at >= registration.event.ends_at:
+        raise InvalidState("The event is over.")
+    registration.status = Registration.Status.CANCELLED
+    registration.cancelled_at = at
+    registration.expires_at = None
+    registration.save(update_fields=["status", "cancelled_at", "expires_at"])
+    waitlist_offer_next(event=registration.event, at=at)
+    return registration
+
+
+def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
+    """Record lapsed holds as `expired` and offer their seats to the waiting list.
+
+    Seats were already free from the instant each hold lapsed; this makes the status
+    stored match what readers see. Returns how many registrations expired.
+    """
+    at = at or timezone.now()
+    expired = 0
+    event_ids = set(
+        Registration.objects.filter(
+            status=Registration.Status.PENDING_PAYMENT, expires_at__lte=at
+        ).values_list("event_id", flat=True)
+    )
+    for event_id in event_ids:
+        with transaction.atomic():
+            expired += Registration.objects.filter(
+                event_id=event_id, status=Registration.Status.PENDING_PAYMENT, expires_at__lte=at
+            ).update(status=Registration.Status.EXPIRED)
+            waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
+    return expired

@@ -1,0 +1,93 @@
+"""The waiting list: join a sold-out ticket type; freed seats become time-limited offers."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events.inventory import seats_left
+from events.models import Event, TicketType
+from registrations.capacity import count_seats, lock_event
+from registrations.errors import AlreadyWaitlisted, TicketsAvailable
+from registrations.models import WaitlistEntry
+
+
+def offer_hours() -> float:
+    return float(getattr(settings, "WAITLIST_OFFER_HOURS", 48))
+
+
+@transaction.atomic
+def waitlist_join(
+    *, ticket_type: TicketType, email: str, first_name: str, last_name: str
+) -> WaitlistEntry:
+    """Put someone on a sold-out ticket type's waiting list, in order of arrival.
+
+    Raises TicketsAvailable when seats are left, AlreadyWaitlisted for a second entry.
+    """
+    event = lock_event(ticket_type.event_id)
+    taken = count_seats(event)
+    if _seats_for(event, ticket_type, taken) > 0:
+        raise TicketsAvailable()
+    try:
+        with transaction.atomic():
+            return WaitlistEntry.objects.create(
+                event=event,
+                ticket_type=ticket_type,
+                email=email.strip().lower(),
+                first_name=first_name.strip(),
+                last_name=last_name.strip(),
+            )
+    except IntegrityError as exc:
+        raise AlreadyWaitlisted() from exc
+
+
+def _seats_for(event: Event, ticket_type: TicketType, taken) -> int:
+    """Seats a new buyer of `ticket_type` could take now (a large number when unlimited)."""
+    left = seats_left(ticket_type.capacity, taken.ticket_types.get(ticket_type.id, 0))
+    if not ticket_type.is_virtual:
+        event_left = seats_left(event.capacity, taken.event)
+        if event_left is not None:
+            left = event_left if left is None else min(left, event_left)
+    return 10**9 if left is None else left
+
+
+def waitlist_offer_next(*, event: Event, at: datetime | None = None) -> list[WaitlistEntry]:
+    """Offer freed seats to the people waiting, first come first served.
+
+    Each offer holds one seat until `offer_expires_at` (WAITLIST_OFFER_HOURS). Lapsed
+    offers are closed first, so their seats pass on. Takes the event lock; call it
+    inside the transaction that freed the seats, or on its own.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        WaitlistEntry.objects.filter(
+            event=event, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=at
+        ).update(status=WaitlistEntry.Status.LAPSED)
+        waiting = list(
+            WaitlistEntry.objects.filter(event=event, status=WaitlistEntry.Status.WAITING)
+            .select_related("ticket_type")
+            .order_by("created_at", "id")
+        )
+        if not waiting:
+            return []
+        taken = count_seats(event, at)
+        offered: list[WaitlistEntry] = []
+        extra_by_type: dict[int, int] = {}
+        extra_in_person = 0
+        for entry in waiting:
+            ticket_type = entry.ticket_type
+            free = _seats_for(event, ticket_type, taken) - extra_by_type.get(ticket_type.id, 0)
+            if not ticket_type.is_virtual and event.capacity is not None:
+                free = min(free, seats_left(event.capacity, taken.event) - extra_in_person)
+            if free <= 0:
+                continue
+            entry.status = WaitlistEntry.Status.OFFERED
+            entry.offered_at = at
+            entry.offer_expires_at = at + timedelta(hours=offer_hours())
+            entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+            extra_by_type[ticket_type.id] = extra_by_type.get(ticket_type.id, 0) + 1
+            extra_in_person += 0 if ticket_type.is_virtual else 1
+            offered.append(entry)
+        return offered
