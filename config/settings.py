@@ -116,7 +116,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "expire-lapsed-holds": {"task": "registrations.tasks.expire_lapsed_holds", "schedule": 60.0},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Stripe ---------------------------------------------------------------------------
@@ -138,6 +140,7 @@ EMAIL_TIMEOUT = 10
 
 # --- Registration ---------------------------------------------------------------------
 HOLD_MINUTES = env.float("HOLD_MINUTES", default=15)
+WAITLIST_OFFER_HOURS = env.float("WAITLIST_OFFER_HOURS", default=48)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

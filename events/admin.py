@@ -86,6 +86,7 @@ class TicketTypeAdmin(admin.ModelAdmin):
     search_fields = ["name", "event__name"]
     list_select_related = ["event"]
     inlines = [PriceTierInline]
+    autocomplete_fields = ["event"]
 
 
 @admin.register(Session)

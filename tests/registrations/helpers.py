@@ -1,0 +1,31 @@
+"""Building registration bodies for the API tests."""
+
+from itertools import count
+
+_seq = count(1)
+
+
+def attendee(ticket_type, sessions=(), **overrides) -> dict:
+    n = next(_seq)
+    return {
+        "ticket_type": ticket_type.id if hasattr(ticket_type, "id") else ticket_type,
+        "first_name": f"Ada{n}",
+        "last_name": "Ng",
+        "email": f"ada{n}@example.org",
+        "organization": "Mercy General",
+        "job_title": "Charge Nurse",
+        "profession": "nurse",
+        "sessions": [s.id if hasattr(s, "id") else s for s in sessions],
+    } | overrides
+
+
+def body(*attendees: dict, **overrides) -> dict:
+    return {
+        "buyer": {"first_name": "Ada", "last_name": "Ng", "email": "buyer@example.org"},
+        "attendees": list(attendees),
+        "payment_method": "card",
+    } | overrides
+
+
+def register(client, event, payload):
+    return client.post(f"/api/v1/events/{event.slug}/registrations/", payload, format="json")
