@@ -129,6 +129,11 @@ class Registration(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    needs_attention = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_("Why an organizer should look at it (a dispute, an amount mismatch)."),
+    )
 
     objects = RegistrationQuerySet.as_manager()
 

@@ -1,3 +1,5 @@
+"""Attendee pages, mounted at /registrations/ (see config/urls.py)."""
+
 from django.urls import path
 
 from registrations import views
@@ -5,6 +7,10 @@ from registrations import views
 app_name = "registrations"
 
 urlpatterns = [
-    path("<str:token>/", views.manage, name="manage"),
+    path("register/<slug:slug>/", views.register, name="register"),
+    path("register/<slug:slug>/waitlist/", views.waitlist_join_view, name="waitlist_join"),
     path("waitlist/<str:token>/", views.waitlist_offer, name="waitlist_offer"),
+    path("<str:token>/", views.manage, name="manage"),
+    path("<str:token>/attendees/<int:attendee_id>/", views.attendee_edit, name="attendee"),
+    path("<str:token>/cancel/", views.cancel, name="cancel"),
 ]

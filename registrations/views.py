@@ -1,23 +1,369 @@
-"""Attendee pages (placeholder until the HTML flow lands)."""
+"""Attendee pages: register a group (form, review, confirm), manage a registration from
+its private link, and the waiting list. Plain HTML forms, no JavaScript needed.
 
+Each view parses input, calls one service (or, for the review step, one read), then
+renders or redirects; changes end in a redirect with a message (Post/Redirect/Get).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
+from config.errors import Conflict
+from events.models import Event
+from events.selectors import event_catalogue, event_get_visible
+from payments.services import registration_cancel_with_refund
 from registrations import selectors
-from registrations.models import Registration, WaitlistEntry
+from registrations.forms import (
+    AttendeeDetailsForm,
+    Menu,
+    RegistrationForms,
+    SessionSwapForm,
+    WaitlistJoinForm,
+    registration_menu,
+    service_errors_to_form,
+)
+from registrations.models import Attendee, PaymentMethod, Registration, WaitlistEntry
+from registrations.quotes import registration_quote
+from registrations.services.attendees import DETAIL_FIELDS, IDENTITY_FIELDS, attendee_change
+from registrations.services.money import cancellation_refund_due
+from registrations.services.registration import registration_create
+from registrations.services.waitlist import waitlist_join
+
+# A headline per conflict; the service's detail says what exactly (which session, ...).
+CONFLICT_TITLES = {
+    "sold_out": gettext_lazy("Not enough seats left"),
+    "session_full": gettext_lazy("A session is full"),
+    "session_clash": gettext_lazy("Two sessions at the same time"),
+    "already_registered": gettext_lazy("Already registered"),
+    "registration_closed": gettext_lazy("Registration is not open"),
+    "already_waitlisted": gettext_lazy("Already on the waiting list"),
+    "tickets_available": gettext_lazy("Tickets are still available"),
+    "invalid_state": gettext_lazy("This cannot be changed now"),
+}
+EDITABLE_FIELDS = DETAIL_FIELDS | IDENTITY_FIELDS
 
 
-def manage(request: HttpRequest, token: str) -> HttpResponse:
+def _conflict(exc: Conflict) -> dict:
+    return {"code": exc.code, "title": CONFLICT_TITLES.get(exc.code, ""), "detail": exc.detail}
+
+
+def _visible_event(slug: str) -> Event:
     try:
-        registration = selectors.registration_by_token(token=token)
+        return event_get_visible(slug=slug)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _live_offer(event: Event, token: str) -> WaitlistEntry | None:
+    if not token:
+        return None
+    try:
+        entry = selectors.waitlist_offer_by_token(token=token)
+    except WaitlistEntry.DoesNotExist:
+        return None
+    return entry if entry.event_id == event.id and entry.offer_is_live else None
+
+
+# Register ------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _visible_event(slug)
+    now = timezone.now()
+    if request.method == "POST":
+        offer_token = request.POST.get("order-waitlist_offer", "")
+    else:
+        offer_token = request.GET.get("offer", "")
+    offer = _live_offer(event, offer_token)
+    if event.status != Event.Status.PUBLISHED or not (event.registration_open_at(now) or offer):
+        return render(request, "registrations/closed.html", {"event": event})
+    menu = registration_menu(
+        event_catalogue(event=event, at=now),
+        offer_ticket_type_id=offer.ticket_type_id if offer else None,
+    )
+    if request.method != "POST":
+        forms = RegistrationForms(menu=menu, initial=_initial(offer))
+        return _form_page(request, event, forms, offer=offer, stale_offer=bool(offer_token))
+
+    forms = RegistrationForms(menu=menu, data=request.POST)
+    if not forms.is_intact:
+        forms = forms.resized(0)
+        forms.page_errors.append(_("The form arrived incomplete: please check it and try again."))
+        return _form_page(request, event, forms, offer=offer, status=400)
+    action = request.POST.get("action", "review")
+    if action in ("add", "remove", "edit"):
+        change = {"add": 1, "remove": -1}.get(action, 0)
+        return _form_page(request, event, forms.resized(change), offer=offer)
+    if not forms.is_valid():
+        return _form_page(request, event, forms, offer=offer, status=400)
+    if action == "confirm":
+        return _confirm(request, event, forms, offer)
+    return _review(request, event, forms, offer)
+
+
+def _initial(offer: WaitlistEntry | None) -> dict:
+    order = {"payment_method": "card"}
+    if offer is None:
+        return {"order": order}
+    person = {"first_name": offer.first_name, "last_name": offer.last_name, "email": offer.email}
+    return {
+        "buyer": person,
+        "attendees": [{**person, "ticket_type": offer.ticket_type_id}],
+        "order": {**order, "waitlist_offer": offer.offer_token},
+    }
+
+
+def _form_page(
+    request: HttpRequest,
+    event: Event,
+    forms: RegistrationForms,
+    *,
+    offer: WaitlistEntry | None = None,
+    stale_offer: bool = False,
+    conflict: Conflict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "event": event,
+        "forms": forms,
+        "menu": forms.menu,
+        "offer": offer,
+        "stale_offer": stale_offer and offer is None,
+        "conflict": _conflict(conflict) if conflict else None,
+    }
+    return render(request, "registrations/register.html", context, status=status)
+
+
+def _review(
+    request: HttpRequest, event: Event, forms: RegistrationForms, offer: WaitlistEntry | None
+) -> HttpResponse:
+    try:
+        price = registration_quote(event=event, at=timezone.now(), **forms.quote_kwargs())
+    except ValidationError as exc:
+        forms.add_service_errors(exc)
+        return _form_page(request, event, forms, offer=offer, status=400)
+    except Conflict as exc:
+        return _form_page(request, event, forms, offer=offer, conflict=exc, status=409)
+    context = {
+        "event": event,
+        "forms": forms,
+        "quote": price,
+        "offer": offer,
+        "payment_method": PaymentMethod(forms.order.cleaned_data["payment_method"]).label,
+    }
+    return render(request, "registrations/review.html", context)
+
+
+def _confirm(
+    request: HttpRequest, event: Event, forms: RegistrationForms, offer: WaitlistEntry | None
+) -> HttpResponse:
+    try:
+        registration = registration_create(event=event, **forms.service_kwargs())
+    except ValidationError as exc:
+        forms.add_service_errors(exc)
+        return _form_page(request, event, forms, offer=offer, status=400)
+    except Conflict as exc:
+        return _form_page(request, event, forms, offer=offer, conflict=exc, status=409)
+    messages.success(
+        request,
+        _("Thank you! Your registration %(reference)s has been received.")
+        % {"reference": registration.reference},
+    )
+    return redirect(registration)
+
+
+# Manage --------------------------------------------------------------------------------
+
+
+@dataclass
+class AttendeeBlock:
+    attendee: Attendee
+    details: AttendeeDetailsForm
+    sessions: SessionSwapForm | None
+
+
+def _registration_or_404(token: str) -> Registration:
+    try:
+        return selectors.registration_by_token(token=token)
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
-    return render(request, "registrations/manage.html", {"registration": registration})
 
 
+def _details_form(attendee: Attendee, data=None) -> AttendeeDetailsForm:
+    return AttendeeDetailsForm(
+        data,
+        prefix=f"attendee-{attendee.id}",
+        initial={name: getattr(attendee, name) for name in EDITABLE_FIELDS},
+    )
+
+
+def _sessions_form(attendee: Attendee, menu: Menu | None, data=None) -> SessionSwapForm | None:
+    if menu is None or not menu.sessions:
+        return None
+    chosen = [choice.session_id for choice in attendee.choices.all()]
+    return SessionSwapForm(data, prefix=f"sessions-{attendee.id}", menu=menu, chosen=chosen)
+
+
+def _manage_menu(registration: Registration) -> Menu | None:
+    """Seats left for session swaps, only while the registration can still change."""
+    if not registration.holds_seats or timezone.now() >= registration.event.ends_at:
+        return None
+    try:
+        event = event_get_visible(slug=registration.event.slug)
+    except Event.DoesNotExist:
+        return None
+    return registration_menu(event_catalogue(event=event, at=timezone.now()))
+
+
+def _manage_page(
+    request: HttpRequest,
+    registration: Registration,
+    *,
+    bound: AttendeeDetailsForm | SessionSwapForm | None = None,
+    bound_attendee_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    menu = _manage_menu(registration)
+    blocks = []
+    for attendee in registration.attendees.all():
+        details = _details_form(attendee)
+        sessions = _sessions_form(attendee, menu)
+        if attendee.id == bound_attendee_id:
+            if isinstance(bound, SessionSwapForm):
+                sessions = bound
+            elif bound is not None:
+                details = bound
+        blocks.append(AttendeeBlock(attendee=attendee, details=details, sessions=sessions))
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "status_label": Registration.Status(registration.effective_status).label,
+        "blocks": blocks,
+        "changeable": menu is not None,
+        "substitution_deadline": event.substitution_deadline or event.starts_at,
+    }
+    return render(request, "registrations/manage.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD"])
+def manage(request: HttpRequest, token: str) -> HttpResponse:
+    return _manage_page(request, _registration_or_404(token))
+
+
+@require_POST
+def attendee_edit(request: HttpRequest, token: str, attendee_id: int) -> HttpResponse:
+    """Change one attendee: details (action "details") or session choices ("sessions")."""
+    registration = _registration_or_404(token)
+    attendee = next((a for a in registration.attendees.all() if a.id == attendee_id), None)
+    if attendee is None:
+        raise Http404
+    form: AttendeeDetailsForm | SessionSwapForm | None
+    if request.POST.get("action") == "sessions":
+        form = _sessions_form(attendee, _manage_menu(registration), request.POST)
+        if form is None:
+            messages.error(request, _("The sessions of this registration cannot change now."))
+            return redirect(registration)
+    else:
+        form = _details_form(attendee, request.POST)
+    if not form.is_valid():
+        return _manage_page(
+            request, registration, bound=form, bound_attendee_id=attendee.id, status=400
+        )
+    try:
+        attendee_change(attendee=attendee, **form.cleaned_data)
+    except ValidationError as exc:
+        service_errors_to_form(form, exc)
+        return _manage_page(
+            request, registration, bound=form, bound_attendee_id=attendee.id, status=400
+        )
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+        return redirect(f"{registration.get_absolute_url()}#attendee-{attendee.id}")
+    if isinstance(form, SessionSwapForm):
+        done = _("The sessions of %(name)s have been updated.")
+    else:
+        done = _("The details of %(name)s have been saved.")
+    name = form.cleaned_data.get("first_name") or attendee.first_name
+    messages.success(request, done % {"name": name})
+    return redirect(f"{registration.get_absolute_url()}#attendee-{attendee.id}")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks "are you sure?"; POST cancels."""
+    registration = _registration_or_404(token)
+    if request.method != "POST":
+        refund_due = cancellation_refund_due(registration=registration)
+        return render(
+            request,
+            "registrations/cancel.html",
+            {"registration": registration, "refund_due": refund_due},
+        )
+    try:
+        registration_cancel_with_refund(registration=registration)
+    except Conflict as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("Your registration %(reference)s has been cancelled.")
+            % {"reference": registration.reference},
+        )
+    return redirect(registration)
+
+
+# Waiting list --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
 def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         entry = selectors.waitlist_offer_by_token(token=token)
     except WaitlistEntry.DoesNotExist as exc:
         raise Http404 from exc
     return render(request, "registrations/waitlist_offer.html", {"entry": entry})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _visible_event(slug)
+    if event.status != Event.Status.PUBLISHED:
+        return render(request, "registrations/closed.html", {"event": event})
+    if request.method != "POST":
+        form = WaitlistJoinForm(
+            initial={"ticket_type": request.GET.get("ticket_type")}, event=event
+        )
+        return render(request, "registrations/waitlist_join.html", {"event": event, "form": form})
+    form = WaitlistJoinForm(request.POST, event=event)
+    conflict = None
+    if form.is_valid():
+        try:
+            entry = waitlist_join(**form.service_kwargs())
+        except ValidationError as exc:
+            service_errors_to_form(form, exc)
+        except Conflict as exc:
+            conflict = _conflict(exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "You are on the waiting list for %(ticket)s. If a seat frees up we will "
+                    "email %(email)s an offer to register."
+                )
+                % {"ticket": entry.ticket_type.name, "email": entry.email},
+            )
+            return redirect(event)
+    context = {"event": event, "form": form, "conflict": conflict}
+    return render(
+        request, "registrations/waitlist_join.html", context, status=409 if conflict else 400
+    )

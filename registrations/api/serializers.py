@@ -1,5 +1,6 @@
 """Input parsing and output shaping for the registration API (API.md)."""
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from events.api.serializers import MoneyField
@@ -111,9 +112,14 @@ def _money(value) -> str:
 
 
 def registration_data(
-    registration: Registration, request=None, *, with_token: bool = False
+    registration: Registration,
+    request=None,
+    *,
+    with_token: bool = False,
+    payment: dict | None = None,
 ) -> dict:
-    """The registration as API.md shows it; `token` only in the answer that creates it."""
+    """The registration as API.md shows it; `token` only in the answer that creates it,
+    `payment` (the card payment to complete) from the payments app when one is due."""
     event = registration.event
 
     def absolute(path: str) -> str:
@@ -166,8 +172,14 @@ def registration_data(
         ],
         "manage_url": absolute(registration.get_absolute_url()),
         "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
-        "receipt_url": None,
-        "payment": None,
+        "receipt_url": absolute(reverse("payments:receipt", kwargs={"token": registration.token}))
+        if registration.amount_paid > 0
+        else None,
+        "invoice_url": absolute(reverse("payments:invoice", kwargs={"token": registration.token}))
+        if registration.payment_method == "invoice"
+        else None,
+        "needs_attention": registration.needs_attention,
+        "payment": payment,
     }
     if with_token:
         data["token"] = registration.token

@@ -10,12 +10,18 @@ from rest_framework.views import APIView
 
 from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, TicketType
+from payments.api.serializers import payment_data
+from payments.services import (
+    PaymentUnavailable,
+    payment_for_registration,
+    registration_cancel_with_refund,
+)
 from registrations import selectors
 from registrations.api import serializers as s
 from registrations.models import Registration
 from registrations.services.attendees import attendee_change
 from registrations.services.promo import promo_code_create
-from registrations.services.registration import registration_cancel, registration_create
+from registrations.services.registration import registration_create
 from registrations.services.waitlist import waitlist_join
 
 REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.md).")
@@ -25,14 +31,14 @@ def _public_event(slug: str) -> Event:
     return get_object_or_404(Event.objects.visible(), slug=slug)
 
 
-def _registration(token: str) -> Registration:
+def registration_or_404(token: str) -> Registration:
     try:
         return selectors.registration_by_token(token=token)
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def _fresh(registration: Registration) -> Registration:
+def registration_reloaded(registration: Registration) -> Registration:
     return selectors.registration_detail_queryset().get(pk=registration.pk)
 
 
@@ -43,36 +49,46 @@ class RegistrationCreateView(APIView):
         data = s.RegistrationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         registration = registration_create(event=event, **data.service_kwargs())
-        return Response(
-            s.registration_data(_fresh(registration), request, with_token=True),
-            status=status.HTTP_201_CREATED,
+        payment, payment_error = None, None
+        try:
+            payment = payment_for_registration(registration=registration)
+        except PaymentUnavailable as exc:  # the registration stands; payment can resume
+            payment_error = exc.detail
+        body = s.registration_data(
+            registration_reloaded(registration),
+            request,
+            with_token=True,
+            payment=payment_data(payment),
         )
+        if payment_error:
+            body["payment_error"] = payment_error
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RegistrationDetailView(APIView):
     @extend_schema(responses=REGISTRATION_RESPONSE)
     def get(self, request: Request, token: str) -> Response:
-        return Response(s.registration_data(_registration(token), request))
+        return Response(s.registration_data(registration_or_404(token), request))
 
 
 class AttendeeDetailView(APIView):
     @extend_schema(request=s.AttendeeChangeSerializer, responses=REGISTRATION_RESPONSE)
     def patch(self, request: Request, token: str, attendee_id: int) -> Response:
-        registration = _registration(token)
+        registration = registration_or_404(token)
         attendee = next((a for a in registration.attendees.all() if a.id == attendee_id), None)
         if attendee is None:
             raise Http404
         data = s.AttendeeChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         attendee_change(attendee=attendee, **data.validated_data)
-        return Response(s.registration_data(_fresh(registration), request))
+        return Response(s.registration_data(registration_reloaded(registration), request))
 
 
 class RegistrationCancelView(APIView):
     @extend_schema(request=None, responses=REGISTRATION_RESPONSE)
     def post(self, request: Request, token: str) -> Response:
-        registration = registration_cancel(registration=_registration(token))
-        return Response(s.registration_data(_fresh(registration), request))
+        registration = registration_cancel_with_refund(registration=registration_or_404(token))
+        return Response(s.registration_data(registration_reloaded(registration), request))
 
 
 class WaitlistJoinView(APIView):

@@ -77,9 +77,12 @@ def registration_create(
         raise RegistrationClosed()
     ticket_types = {t.id: t for t in event.ticket_types.prefetch_related("price_tiers")}
     sessions = {s.id: s for s in event.sessions.all()}
-    _validate_input(attendees, ticket_types, sessions, payment_method)
-    for attendee in attendees:
-        check_session_clashes([sessions[sid] for sid in attendee.sessions])
+    registration_validate(
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        payment_method=payment_method,
+    )
 
     promo: PromoCode | None = None
     discount: Discount | None = None
@@ -90,7 +93,43 @@ def registration_create(
     _check_not_registered(event, [a.email for a in attendees], at)
     _check_capacity(event, count_seats(event, at), attendees, ticket_types, sessions)
 
-    price = quote(
+    price = registration_price(
+        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+    )
+    registration = _save_registration(event, buyer, promo, payment_method, price, at)
+    _save_attendees(registration, attendees, price, ticket_types, sessions, at)
+    if offer is not None:
+        offer.registration = registration
+        offer.save(update_fields=["registration"])
+    return registration
+
+
+def registration_validate(
+    *,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    payment_method: str,
+) -> None:
+    """The rules about the input itself, shared by registration_create and the review
+    step's price preview: known ticket types and sessions of this event, member numbers
+    for member rates, each person once, no two chosen sessions at the same time.
+    Raises ValidationError (field keys such as `attendees.1.email`) or SessionClash."""
+    _validate_fields(attendees, ticket_types, sessions, payment_method)
+    for attendee in attendees:
+        check_session_clashes([sessions[sid] for sid in attendee.sessions])
+
+
+def registration_price(
+    *,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    discount: Discount | None,
+    at: datetime,
+) -> Quote:
+    """Each attendee's ticket at the tier in force at `at`, session fees, the discount."""
+    return quote(
         [
             Line(
                 ticket_type_id=a.ticket_type,
@@ -101,15 +140,9 @@ def registration_create(
         ],
         discount,
     )
-    registration = _save_registration(event, buyer, promo, payment_method, price, at)
-    _save_attendees(registration, attendees, price, ticket_types, sessions, at)
-    if offer is not None:
-        offer.registration = registration
-        offer.save(update_fields=["registration"])
-    return registration
 
 
-def _validate_input(
+def _validate_fields(
     attendees: list[AttendeeInput],
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],

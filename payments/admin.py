@@ -1,0 +1,71 @@
+from django.contrib import admin, messages
+
+from config.errors import Conflict
+from payments.models import Payment, Refund, StripeEvent
+from payments.services import refund_create
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    readonly_fields = ["amount", "provider_ref", "status", "reason", "created_at"]
+    can_delete = False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = [
+        "registration",
+        "provider",
+        "provider_ref",
+        "amount",
+        "currency",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["provider", "status"]
+    search_fields = ["provider_ref", "registration__reference"]
+    list_select_related = ["registration"]
+    readonly_fields = [
+        "registration",
+        "provider",
+        "provider_ref",
+        "amount",
+        "currency",
+        "status",
+        "last_error",
+        "created_at",
+        "succeeded_at",
+    ]
+    inlines = [RefundInline]
+    actions = ["refund_in_full"]
+
+    @admin.action(description="Refund the selected payments in full")
+    def refund_in_full(self, request, queryset):
+        for payment in queryset.filter(status=Payment.Status.SUCCEEDED).select_related(
+            "registration"
+        ):
+            try:
+                refund_create(
+                    registration=payment.registration, reason=f"Refunded by {request.user}"
+                )
+            except Conflict as exc:
+                self.message_user(request, f"{payment.registration}: {exc.detail}", messages.ERROR)
+            except Exception as exc:  # noqa: BLE001 - a validation message for the organizer
+                self.message_user(request, f"{payment.registration}: {exc}", messages.ERROR)
+            else:
+                self.message_user(request, f"{payment.registration}: refunded.")
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["payment", "amount", "status", "provider_ref", "created_at"]
+    list_filter = ["status"]
+    readonly_fields = ["payment", "amount", "provider_ref", "status", "reason", "created_at"]
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "kind", "outcome", "received_at"]
+    list_filter = ["kind"]
+    search_fields = ["event_id"]

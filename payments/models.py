@@ -1,0 +1,102 @@
+"""Payments and refunds of registrations, and the provider events already processed."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registrations.models import Registration
+
+
+class Payment(models.Model):
+    """One attempt to collect a registration's total: a PaymentIntent, or an invoice."""
+
+    class Provider(models.TextChoices):
+        STRIPE = "stripe", _("Card (Stripe)")
+        INVOICE = "invoice", _("Invoice")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")  # waiting for the card, or for the bank transfer
+        SUCCEEDED = "succeeded", _("Succeeded")
+        CANCELED = "canceled", _("Canceled")
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.PROTECT, related_name="payments"
+    )
+    provider = models.CharField(max_length=10, choices=Provider.choices)
+    provider_ref = models.CharField(max_length=100, blank=True, help_text=_("e.g. pi_…"))
+    client_secret = models.CharField(max_length=200, blank=True, editable=False)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    succeeded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration"],
+                condition=Q(status="open"),
+                name="payment_one_open_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_ref"],
+                condition=~Q(provider_ref=""),
+                name="payment_unique_provider_ref",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="payment_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_ref or self.pk} {self.amount} {self.currency}"
+
+
+class Refund(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")  # recorded, not yet accepted by the provider
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    provider_ref = models.CharField(max_length=100, blank=True, help_text=_("e.g. re_…"))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=Decimal("0")), name="refund_amount_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["provider_ref"], condition=~Q(provider_ref=""), name="refund_unique_ref"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Refund {self.amount} of {self.payment}"
+
+
+class StripeEvent(models.Model):
+    """A provider event already taken in: a second delivery of the same id is a no-op."""
+
+    provider = models.CharField(max_length=10, default="stripe")
+    event_id = models.CharField(max_length=100)
+    kind = models.CharField(max_length=60)
+    received_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="provider_event_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.event_id}"

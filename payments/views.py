@@ -1,0 +1,144 @@
+"""Payment pages (card page, return page), the Stripe webhook, receipts and invoices."""
+
+import json
+import logging
+
+from django.contrib import messages
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import Conflict
+from payments import documents
+from payments.providers import get_provider
+from payments.providers.base import CardDeclined, SignatureInvalid
+from payments.services import (
+    PaymentUnavailable,
+    payment_apply_event,
+    payment_for_registration,
+    payment_pay_with_card,
+    payment_sync,
+)
+from registrations import selectors
+from registrations.models import PaymentMethod, Registration
+
+logger = logging.getLogger(__name__)
+
+
+def _registration(token: str) -> Registration:
+    try:
+        return selectors.registration_by_token(token=token)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+@require_GET
+def pay(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    if registration.effective_status != Registration.Status.PENDING_PAYMENT:
+        return redirect(registration.get_absolute_url())
+    context = {"registration": registration, "provider": get_provider(), "payment": None}
+    try:
+        context["payment"] = payment_for_registration(registration=registration)
+    except PaymentUnavailable as exc:
+        context["error"] = exc.detail
+    if context["payment"] is None and "error" not in context:
+        return redirect(registration.get_absolute_url())
+    return render(request, "payments/pay.html", context)
+
+
+@require_POST
+def pay_with_card(request: HttpRequest, token: str) -> JsonResponse:
+    """Called by the card page's script with the card Stripe.js tokenised."""
+    registration = _registration(token)
+    try:
+        payment_method = str(json.loads(request.body or b"{}").get("payment_method", ""))
+    except (ValueError, AttributeError):
+        payment_method = ""
+    if not payment_method or len(payment_method) > 100:
+        return JsonResponse({"error": _("Enter your card details.")}, status=400)
+    return_url = reverse("payments:return", kwargs={"token": token})
+    try:
+        intent = payment_pay_with_card(registration=registration, payment_method=payment_method)
+    except CardDeclined as exc:
+        return JsonResponse({"error": str(exc)}, status=402)
+    except Conflict as exc:
+        return JsonResponse({"error": exc.detail}, status=409)
+    return JsonResponse(
+        {"status": intent.status, "client_secret": intent.client_secret, "next": return_url}
+    )
+
+
+@require_GET
+def pay_return(request: HttpRequest, token: str) -> HttpResponse:
+    """Where the page goes after paying: asks the provider too, so a lost webhook never
+    leaves a paid registration unconfirmed. Shows "processing" (and polls) meanwhile."""
+    registration = _registration(token)
+    try:
+        status = payment_sync(registration=registration)
+    except PaymentUnavailable:
+        status = "unknown"
+    registration = _registration(token)
+    if registration.status == Registration.Status.CONFIRMED:
+        messages.success(request, _("Payment received: your registration is confirmed."))
+        return redirect(registration.get_absolute_url())
+    if status in ("processing", "unknown", "requires_capture"):
+        return render(request, "payments/processing.html", {"registration": registration})
+    if registration.amount_refunded:
+        messages.warning(
+            request,
+            _(
+                "Your payment arrived after your seats were released, so it has been refunded in full."
+            ),
+        )
+        return redirect(registration.get_absolute_url())
+    messages.error(request, _("The payment did not go through. Please try again."))
+    return redirect(reverse("payments:pay", kwargs={"token": token}))
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request: HttpRequest) -> HttpResponse:
+    try:
+        event = get_provider("stripe").parse_webhook(
+            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
+        )
+    except SignatureInvalid:
+        return HttpResponseBadRequest("invalid signature")
+    try:
+        outcome = payment_apply_event(event=event)
+    except Conflict as exc:
+        logger.warning("webhook %s not applied: %s", event.event_id, exc.code)
+        return JsonResponse({"outcome": exc.code}, status=503)
+    return JsonResponse({"outcome": outcome})
+
+
+@require_GET
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    if registration.amount_paid <= 0:
+        raise Http404
+    return _pdf(documents.receipt_pdf(registration), f"receipt-{registration.reference}.pdf")
+
+
+@require_GET
+def invoice(request: HttpRequest, token: str) -> HttpResponse:
+    registration = _registration(token)
+    if registration.payment_method != PaymentMethod.INVOICE:
+        raise Http404
+    return _pdf(documents.invoice_pdf(registration), f"invoice-{registration.reference}.pdf")
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
