@@ -95,6 +95,26 @@ class Event(models.Model):
     refund_none_after = models.DateTimeField(
         null=True, blank=True, help_text=_("Cancellations after then are not refunded.")
     )
+
+    class CeAttendanceRule(models.TextChoices):
+        EITHER = "either", _("Check-in or attestation")
+        CHECK_IN = "check_in", _("Check-in only")
+        ATTESTATION = "attestation", _("Attestation only")
+        BOTH = "both", _("Check-in and attestation")
+
+    ce_attendance_rule = models.CharField(
+        max_length=12,
+        choices=CeAttendanceRule.choices,
+        default=CeAttendanceRule.EITHER,
+        help_text=_("What proves attendance of a session for continuing-education credit."),
+    )
+    certificates_released_at = models.DateTimeField(null=True, blank=True)
+    reminder_days_before = models.PositiveSmallIntegerField(
+        default=3, help_text=_("Days before the start when attendees get a reminder (0: none).")
+    )
+    calendar_sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Raised on every change of time or place.")
+    )
     invoice_due_days = models.PositiveSmallIntegerField(
         default=30, help_text=_("Days an invoice registration holds its seats before payment.")
     )
@@ -260,6 +280,14 @@ class Session(models.Model):
     selectable = models.BooleanField(
         default=True,
         help_text=_("Attendees choose it at registration (off for plenaries everyone attends)."),
+    )
+    ce_credits_by_profession = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_('Credit hours where they differ by profession, e.g. {"pharmacist": "1.0"}.'),
+    )
+    calendar_sequence = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Raised on every change of time or place.")
     )
 
     class Meta:

@@ -3,6 +3,7 @@
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -201,6 +202,14 @@ class Attendee(models.Model):
     member_number = models.CharField(max_length=40, blank=True)
     dietary_needs = models.CharField(max_length=300, blank=True)
     accessibility_needs = models.CharField(max_length=300, blank=True)
+    credentials = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Identifiers accreditors need: npi; license_number, license_state; "
+            "nabp_eprofile_id, birth_mmdd."
+        ),
+    )
     badge_code = models.CharField(max_length=16, unique=True)
     ticket_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
@@ -283,3 +292,96 @@ class WaitlistEntry(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registrations:waitlist_offer", kwargs={"token": self.offer_token})
+
+
+class CheckIn(models.Model):
+    """An attendee seen at the door (no session) or in a session's room."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="check_ins")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    checked_in_at = models.DateTimeField(default=timezone.now)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-checked_in_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attendee"], condition=Q(session__isnull=True), name="check_in_once_at_door"
+            ),
+            models.UniqueConstraint(
+                fields=["attendee", "session"],
+                condition=Q(session__isnull=False),
+                name="check_in_once_per_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee} at {self.session or 'the door'}"
+
+
+class Attestation(models.Model):
+    """The attendee's own statement that they attended a session (for CE credit)."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attestations")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attestations")
+    attested_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["attested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "session"], name="attestation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee} attests {self.session}"
+
+
+class OutboxMessage(models.Model):
+    """An email to send, written in the same transaction as the change it tells of.
+
+    The worker renders and sends it and sets `sent_at`; a periodic task re-queues rows
+    left unsent. `dedupe_key` makes enqueueing the same message twice a no-op.
+    """
+
+    class Kind(models.TextChoices):
+        ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation and receipt (buyer)")
+        ATTENDEE_CONFIRMATION = "attendee_confirmation", _("Attendee confirmation with invite")
+        PAYMENT_FAILED = "payment_failed", _("Payment failed")
+        HOLD_EXPIRING = "hold_expiring", _("Seat hold about to lapse")
+        LATE_PAYMENT_REFUNDED = "late_payment_refunded", _("Late payment refunded")
+        WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
+        CANCELLATION = "cancellation", _("Cancellation")
+        SUBSTITUTION = "substitution", _("Substitution")
+        SESSIONS_CHANGED = "sessions_changed", _("Session swap")
+        EVENT_CHANGED = "event_changed", _("Event or session changed")
+        REMINDER = "reminder", _("Reminder before the event")
+        CERTIFICATE = "certificate", _("CE certificate")
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    to_email = models.EmailField()
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    attendee = models.ForeignKey(
+        Attendee, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    waitlist_entry = models.ForeignKey(
+        WaitlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
+    )
+    context = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_unsent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to_email}"
