@@ -350,6 +350,7 @@ class OutboxMessage(models.Model):
     class Kind(models.TextChoices):
         ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation and receipt (buyer)")
         ATTENDEE_CONFIRMATION = "attendee_confirmation", _("Attendee confirmation with invite")
+        SESSION_INVITE = "session_invite", _("Invite to a chosen session")
         PAYMENT_FAILED = "payment_failed", _("Payment failed")
         HOLD_EXPIRING = "hold_expiring", _("Seat hold about to lapse")
         LATE_PAYMENT_REFUNDED = "late_payment_refunded", _("Late payment refunded")

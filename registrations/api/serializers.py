@@ -14,6 +14,16 @@ class BuyerSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
 
 
+class CredentialsSerializer(serializers.Serializer):
+    """CE identifiers (checked against the profession by the service)."""
+
+    npi = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    license_number = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    license_state = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    nabp_eprofile_id = serializers.CharField(max_length=10, required=False, allow_blank=True)
+    birth_mmdd = serializers.CharField(max_length=4, required=False, allow_blank=True)
+
+
 class AttendeeInputSerializer(serializers.Serializer):
     ticket_type = serializers.IntegerField(min_value=1)
     first_name = serializers.CharField(max_length=100)
@@ -30,6 +40,7 @@ class AttendeeInputSerializer(serializers.Serializer):
     sessions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=50
     )
+    credentials = CredentialsSerializer(required=False)
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -54,6 +65,7 @@ class RegistrationInputSerializer(serializers.Serializer):
 
 
 class AttendeeChangeSerializer(serializers.Serializer):
+    credentials = CredentialsSerializer(required=False)
     first_name = serializers.CharField(max_length=100, required=False)
     last_name = serializers.CharField(max_length=100, required=False)
     email = serializers.EmailField(max_length=254, required=False)
@@ -155,6 +167,8 @@ def registration_data(
                 "organization": attendee.organization,
                 "job_title": attendee.job_title,
                 "profession": attendee.profession,
+                "credentials": attendee.credentials,
+                "badge_code": attendee.badge_code,
                 "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
                 "price": _money(attendee.ticket_price - attendee.discount),
                 "sessions": [

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from events.inventory import seats_left
 from registrations.capacity import count_seats, lock_event
+from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
 from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
 from registrations.services.registration import check_session_clashes
@@ -19,6 +20,7 @@ DETAIL_FIELDS = {
     "member_number",
     "dietary_needs",
     "accessibility_needs",
+    "credentials",
 }
 IDENTITY_FIELDS = {"first_name", "last_name", "email"}
 
@@ -69,6 +71,12 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
         )
         if clash:
             raise ValidationError({"email": ["This person is already registered for this event."]})
+    if "credentials" in changes or "profession" in changes:
+        profession = changes.get("profession", attendee.profession)
+        credentials = changes.get("credentials", attendee.credentials)
+        if "profession" in changes and "credentials" not in changes:
+            credentials = {}  # another profession's identifiers no longer apply
+        changes["credentials"] = clean_credentials(profession, credentials)
     for name, value in changes.items():
         setattr(attendee, name, value.strip() if isinstance(value, str) else value)
     attendee.full_clean(exclude=["registration", "ticket_type", "badge_code"])

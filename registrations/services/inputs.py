@@ -23,3 +23,4 @@ class AttendeeInput:
     dietary_needs: str = ""
     accessibility_needs: str = ""
     sessions: tuple[int, ...] = field(default_factory=tuple)
+    credentials: dict[str, str] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from events.inventory import SeatsTaken, seats_left
 from events.models import Event, Session, TicketType
 from registrations.capacity import count_seats, lock_event
+from registrations.ce.credentials import clean_credentials
 from registrations.errors import (
     AlreadyRegistered,
     InvalidState,
@@ -172,6 +173,11 @@ def _validate_fields(
             ]
         elif len(set(attendee.sessions)) != len(attendee.sessions):
             errors[f"{prefix}.sessions"] = ["The same session is chosen twice."]
+        try:
+            clean_credentials(attendee.profession, attendee.credentials)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors[f"{prefix}.credentials.{name}"] = messages
         email = attendee.email.strip().lower()
         if email in seen_emails:
             errors[f"{prefix}.email"] = [
@@ -307,6 +313,7 @@ def _save_attendees(
                 member_number=a.member_number.strip(),
                 dietary_needs=a.dietary_needs.strip(),
                 accessibility_needs=a.accessibility_needs.strip(),
+                credentials=clean_credentials(a.profession, a.credentials),
                 badge_code=new_code(10),
                 ticket_price=line.ticket_price,
                 discount=line.discount,

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if base.hostname not in ("127.0.0.1", "localhost"):
             raise CommandError("STRIPE_API_BASE is not local: nothing to run.")
         port = base.port or 8420
-        server = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)])
+        server = subprocess.Popen([sys.executable, "-m", "localstripe", "--port", str(port)])  # noqa: S603
         try:
             self._register_webhook(settings.STRIPE_API_BASE)
             server.wait()
