@@ -99,16 +99,28 @@ else:
 BROKER_DIR = DATA_DIR / "broker"
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        "control_folder": str(BROKER_DIR / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+# Publishing while the broker is down fails fast; the outbox sweeper re-queues later.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
@@ -120,7 +132,15 @@ CELERY_BEAT_SCHEDULE = {
     "expire-lapsed-holds": {"task": "registrations.tasks.expire_lapsed_holds", "schedule": 60.0},
     "cancel-stale-payments": {"task": "payments.tasks.cancel_stale_payments", "schedule": 120.0},
     "retry-pending-refunds": {"task": "payments.tasks.retry_pending_refunds", "schedule": 300.0},
+    "requeue-unsent-outbox": {
+        "task": "registrations.tasks.requeue_unsent_outbox",
+        "schedule": 60.0,
+    },
+    "send-reminders": {"task": "registrations.tasks.send_reminders", "schedule": 3600.0},
+    "warn-expiring-holds": {"task": "registrations.tasks.warn_expiring_holds", "schedule": 300.0},
 }
+# Emails on their own queue: a slow mail server never delays anything else.
+CELERY_TASK_ROUTES = {"registrations.tasks.send_outbox_message": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
 # --- Stripe ---------------------------------------------------------------------------
@@ -137,7 +157,8 @@ EMAIL_URL = env.str("EMAIL_URL", default="")
 if EMAIL_URL:
     vars().update(env.email_url_config(EMAIL_URL))
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    # One .eml file per message (opens in any mail client, invite attached).
+    EMAIL_BACKEND = "registrations.emails.dev_backend.EmlFileBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "emails")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Registration <registration@localhost>")
 EMAIL_TIMEOUT = 10

@@ -1,5 +1,12 @@
 from django.contrib import admin
+from django.db import transaction
 
+from events.changes import (
+    EVENT_SCHEDULE_FIELDS,
+    SESSION_SCHEDULE_FIELDS,
+    event_schedule_changed,
+    session_schedule_changed,
+)
 from events.models import Event, PriceTier, Session, TicketType, Venue
 
 
@@ -33,6 +40,26 @@ class EventAdmin(admin.ModelAdmin):
     filter_horizontal = ["organizers"]
     date_hierarchy = "starts_at"
     inlines = [TicketTypeInline, SessionInline]
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and EVENT_SCHEDULE_FIELDS & set(form.changed_data):
+            event_schedule_changed(obj)  # attendees get an updated invite
+
+    @transaction.atomic
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Session:
+            for session_form in formset.forms:
+                instance = session_form.instance
+                if (
+                    instance.pk
+                    and session_form not in formset.extra_forms
+                    and SESSION_SCHEDULE_FIELDS & set(session_form.changed_data)
+                ):
+                    session_schedule_changed(instance)
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description", "organizers"]}),
         (
@@ -105,3 +132,9 @@ class SessionAdmin(admin.ModelAdmin):
     search_fields = ["title", "speakers", "room", "event__name"]
     list_select_related = ["event"]
     date_hierarchy = "starts_at"
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and SESSION_SCHEDULE_FIELDS & set(form.changed_data):
+            session_schedule_changed(obj)  # its attendees get an updated invite

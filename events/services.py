@@ -13,6 +13,12 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from events.changes import (
+    EVENT_SCHEDULE_FIELDS,
+    SESSION_SCHEDULE_FIELDS,
+    event_schedule_changed,
+    session_schedule_changed,
+)
 from events.models import Event, PriceTier, Session, TicketType, Venue
 
 EVENT_FIELDS = {
@@ -79,14 +85,20 @@ def event_create(
 
 @transaction.atomic
 def event_update(*, event: Event, venue: dict | None = None, **fields: Any) -> Event:
-    """Change an event's fields; validates the result as a whole before saving."""
+    """Change an event's fields; validates the result as a whole before saving.
+
+    A change of time or place raises the calendar SEQUENCE and sends every attendee an
+    updated invite (events.changes)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    before = {name: getattr(event, name) for name in EVENT_SCHEDULE_FIELDS if hasattr(event, name)}
     _apply(event, fields, EVENT_FIELDS)
     if venue:
         event.venue = venue_get_or_create(**venue)
     event.full_clean()
     event.save()
     _check_sessions_within_event(event)
+    if any(getattr(event, name) != value for name, value in before.items()):
+        event_schedule_changed(event)
     return event
 
 
@@ -198,7 +210,11 @@ def session_create(*, event: Event, **fields: Any) -> Session:
 
 @transaction.atomic
 def session_update(*, session: Session, **fields: Any) -> Session:
+    """Change a session; a new time or room sends its attendees an updated invite."""
+    before = {name: getattr(session, name) for name in SESSION_SCHEDULE_FIELDS}
     _apply(session, fields, SESSION_FIELDS)
     session.full_clean()
     session.save()
+    if any(getattr(session, name) != value for name, value in before.items()):
+        session_schedule_changed(session)
     return session

@@ -19,6 +19,7 @@ from payments.providers import get_provider
 from payments.providers.base import CardDeclined, Intent, ProviderError, ProviderEvent
 from registrations.errors import InvalidState, SoldOut
 from registrations.models import PaymentMethod, Registration
+from registrations.notifications import notify_late_payment_refunded, notify_payment_failed
 from registrations.services.money import (
     cancellation_refund_due,
     registration_flag,
@@ -160,6 +161,7 @@ def payment_settle(*, payment_id: int, amount: Decimal, currency: str) -> Paymen
             refund = Refund.objects.create(
                 payment=payment, amount=amount, reason="Seats no longer available"
             )
+            notify_late_payment_refunded(registration=payment.registration)
     try:
         refund_submit(refund_id=refund.pk)
     except PaymentUnavailable:
@@ -196,6 +198,9 @@ def _apply(event: ProviderEvent) -> str:
         return "settled"
     if event.kind == "payment_failed":
         Payment.objects.filter(pk=payment.pk).update(last_error=event.message[:300])
+        notify_payment_failed(
+            registration=payment.registration, reason=event.message, event_id=event.event_id
+        )
         return "failed: registration stays payable"
     if event.kind == "refunded":
         return _record_provider_refunds(payment, event)
@@ -309,7 +314,7 @@ def registration_cancel_with_refund(
     freed even when the refund must wait for the provider (it is retried)."""
     at = at or timezone.now()
     due = cancellation_refund_due(registration=registration, at=at)
-    registration = registration_cancel(registration=registration, at=at)
+    registration = registration_cancel(registration=registration, at=at, refund=due)
     open_payment = registration.payments.filter(status=Payment.Status.OPEN).first()
     if open_payment is not None:
         payment_cancel(payment=open_payment)

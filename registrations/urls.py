@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations import views
+from registrations import feeds, views
 
 app_name = "registrations"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/attendees/<int:attendee_id>/", views.attendee_edit, name="attendee"),
     path("<str:token>/cancel/", views.cancel, name="cancel"),
+    path("<str:token>/calendar.ics", feeds.registration_calendar, name="calendar"),
 ]

@@ -104,3 +104,14 @@ def stripe_webhooks(stripe, live_server):
     )
     response.raise_for_status()
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def celery_eager():
+    """Unit tests run tasks in-process (after commit); the worker tests use a real worker."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

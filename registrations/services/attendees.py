@@ -11,6 +11,7 @@ from registrations.capacity import count_seats, lock_event
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
 from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
+from registrations.notifications import notify_sessions_changed, notify_substitution
 from registrations.services.registration import check_session_clashes
 
 DETAIL_FIELDS = {
@@ -77,10 +78,13 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
         if "profession" in changes and "credentials" not in changes:
             credentials = {}  # another profession's identifiers no longer apply
         changes["credentials"] = clean_credentials(profession, credentials)
+    old_email = attendee.email
     for name, value in changes.items():
         setattr(attendee, name, value.strip() if isinstance(value, str) else value)
     attendee.full_clean(exclude=["registration", "ticket_type", "badge_code"])
     attendee.save(update_fields=sorted(changes))
+    if identity_changes:
+        notify_substitution(attendee=attendee, old_email=old_email)
     return attendee
 
 
@@ -126,13 +130,15 @@ def attendee_sessions_change(
         left = seats_left(sessions[sid].capacity, taken.sessions.get(sid, 0))
         if left is not None and left < 1:
             raise SessionFull(f"“{sessions[sid].title}” is full.")
+    dropped = [(current[sid].pk, sid) for sid in removed]
     SessionChoice.objects.filter(attendee=attendee, session_id__in=removed).delete()
-    SessionChoice.objects.bulk_create(
-        [
-            SessionChoice(attendee=attendee, session=sessions[sid], price=sessions[sid].price)
-            for sid in added
-        ]
-    )
+    new_choices = [
+        SessionChoice.objects.create(
+            attendee=attendee, session=sessions[sid], price=sessions[sid].price
+        )
+        for sid in added
+    ]
+    notify_sessions_changed(attendee=attendee, removed=dropped, added=new_choices)
     return attendee
 
 

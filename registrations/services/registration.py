@@ -2,6 +2,7 @@
 
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,11 @@ from registrations.models import (
     WaitlistEntry,
     live_registration_q,
     new_code,
+)
+from registrations.notifications import (
+    notify_invoice_issued,
+    notify_registration_cancelled,
+    notify_registration_confirmed,
 )
 from registrations.pricing import Discount, Line, Quote, quote
 from registrations.services.inputs import AttendeeInput, BuyerInput
@@ -102,6 +108,10 @@ def registration_create(
     if offer is not None:
         offer.registration = registration
         offer.save(update_fields=["registration"])
+    if registration.status == Registration.Status.CONFIRMED:
+        notify_registration_confirmed(registration=registration)
+    elif payment_method == PaymentMethod.INVOICE:
+        notify_invoice_issued(registration=registration)
     return registration
 
 
@@ -357,6 +367,7 @@ def registration_confirm(
     registration.confirmed_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "amount_paid", "confirmed_at", "expires_at"])
+    notify_registration_confirmed(registration=registration)
     return registration
 
 
@@ -381,9 +392,12 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
 
 
 @transaction.atomic
-def registration_cancel(*, registration: Registration, at: datetime | None = None) -> Registration:
+def registration_cancel(
+    *, registration: Registration, at: datetime | None = None, refund: Decimal = Decimal("0")
+) -> Registration:
     """Cancel a pending or confirmed registration; its seats are free at once and the
-    waiting list gets offers. Raises InvalidState otherwise."""
+    waiting list gets offers; the buyer is told (with `refund`, the amount the caller
+    refunds) and attendees' calendar entries are cancelled. Raises InvalidState otherwise."""
     at = at or timezone.now()
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if registration.effective_status not in (
@@ -395,10 +409,14 @@ def registration_cancel(*, registration: Registration, at: datetime | None = Non
         )
     if at >= registration.event.ends_at:
         raise InvalidState("The event is over.")
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.status = Registration.Status.CANCELLED
     registration.cancelled_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "cancelled_at", "expires_at"])
+    notify_registration_cancelled(
+        registration=registration, was_confirmed=was_confirmed, refund=refund
+    )
     waitlist_offer_next(event=registration.event, at=at)
     return registration
 

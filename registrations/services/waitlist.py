@@ -11,6 +11,7 @@ from events.models import Event, TicketType
 from registrations.capacity import count_seats, lock_event
 from registrations.errors import AlreadyWaitlisted, TicketsAvailable
 from registrations.models import WaitlistEntry
+from registrations.notifications import notify_waitlist_offer
 
 
 def offer_hours() -> float:
@@ -89,5 +90,6 @@ def waitlist_offer_next(*, event: Event, at: datetime | None = None) -> list[Wai
             entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
             extra_by_type[ticket_type.id] = extra_by_type.get(ticket_type.id, 0) + 1
             extra_in_person += 0 if ticket_type.is_virtual else 1
+            notify_waitlist_offer(entry=entry)
             offered.append(entry)
         return offered

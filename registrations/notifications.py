@@ -1,0 +1,229 @@
+"""When to tell whom: each function writes outbox rows (registrations.outbox) inside the
+transaction of the change, so an email exists if and only if the change committed.
+
+Dedupe keys make each notice idempotent: confirming twice, or a task running twice,
+writes one row.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from events.models import Event, Session
+from registrations.models import (
+    Attendee,
+    OutboxMessage,
+    PaymentMethod,
+    Registration,
+    SessionChoice,
+    WaitlistEntry,
+)
+from registrations.outbox import outbox_enqueue
+
+Kind = OutboxMessage.Kind
+
+
+def notify_registration_confirmed(*, registration: Registration, resend: bool = False) -> None:
+    """Order confirmation to the buyer; each attendee their confirmation with the event's
+    invite, and one invite per chosen session."""
+    suffix = f":resend:{timezone.now().timestamp()}" if resend else ""
+    outbox_enqueue(
+        kind=Kind.ORDER_CONFIRMATION,
+        to_email=registration.buyer_email,
+        registration=registration,
+        dedupe_key=f"order_confirmation:{registration.pk}{suffix}",
+    )
+    for attendee in registration.attendees.prefetch_related("choices"):
+        _welcome_attendee(attendee, suffix=suffix)
+
+
+def _welcome_attendee(attendee: Attendee, *, suffix: str = "") -> None:
+    outbox_enqueue(
+        kind=Kind.ATTENDEE_CONFIRMATION,
+        to_email=attendee.email,
+        attendee=attendee,
+        dedupe_key=f"attendee_confirmation:{attendee.pk}:{attendee.email}{suffix}",
+    )
+    for choice in attendee.choices.all():
+        _session_invite(attendee, choice, "REQUEST", suffix=suffix)
+
+
+def _session_invite(
+    attendee: Attendee, choice: SessionChoice, method: str, *, suffix: str = "", to_email: str = ""
+) -> None:
+    to_email = to_email or attendee.email
+    outbox_enqueue(
+        kind=Kind.SESSION_INVITE,
+        to_email=to_email,
+        attendee=attendee,
+        context={"method": method, "choice_id": choice.pk, "session_id": choice.session_id},
+        dedupe_key=f"session_invite:{choice.pk}:{method}:{to_email}{suffix}",
+    )
+
+
+def notify_invoice_issued(*, registration: Registration) -> None:
+    outbox_enqueue(
+        kind=Kind.ORDER_CONFIRMATION,
+        to_email=registration.buyer_email,
+        registration=registration,
+        dedupe_key=f"invoice:{registration.pk}",
+    )
+
+
+def notify_registration_cancelled(
+    *, registration: Registration, was_confirmed: bool, refund: Decimal = Decimal("0")
+) -> None:
+    """The buyer is told (with the refund); attendees who had invites get cancellations."""
+    outbox_enqueue(
+        kind=Kind.CANCELLATION,
+        to_email=registration.buyer_email,
+        registration=registration,
+        context={"refund": str(refund)},
+        dedupe_key=f"cancellation:{registration.pk}",
+    )
+    if not was_confirmed:
+        return
+    for attendee in registration.attendees.prefetch_related("choices"):
+        outbox_enqueue(
+            kind=Kind.CANCELLATION,
+            to_email=attendee.email,
+            attendee=attendee,
+            dedupe_key=f"cancellation:{registration.pk}:attendee:{attendee.pk}",
+        )
+        for choice in attendee.choices.all():
+            _session_invite(attendee, choice, "CANCEL")
+
+
+def notify_substitution(*, attendee: Attendee, old_email: str) -> None:
+    """The replaced person's entries are cancelled; the new person is welcomed."""
+    if attendee.registration.status != Registration.Status.CONFIRMED:
+        return
+    if old_email and old_email != attendee.email:
+        outbox_enqueue(
+            kind=Kind.SUBSTITUTION,
+            to_email=old_email,
+            attendee=attendee,
+            dedupe_key=f"substitution:{attendee.pk}:{old_email}:{timezone.now().timestamp()}",
+        )
+        for choice in attendee.choices.all():
+            _session_invite(attendee, choice, "CANCEL", to_email=old_email)
+    _welcome_attendee(attendee, suffix=f":{timezone.now().timestamp()}")
+
+
+def notify_sessions_changed(
+    *, attendee: Attendee, removed: list[tuple[int, int]], added: list[SessionChoice]
+) -> None:
+    """A swap: the dropped sessions' entries are cancelled, the new ones invited.
+    `removed` holds (choice id, session id) of choices already deleted."""
+    if attendee.registration.status != Registration.Status.CONFIRMED:
+        return
+    for choice_id, session_id in removed:
+        outbox_enqueue(
+            kind=Kind.SESSION_INVITE,
+            to_email=attendee.email,
+            attendee=attendee,
+            context={"method": "CANCEL", "choice_id": choice_id, "session_id": session_id},
+            dedupe_key=f"session_invite:{choice_id}:CANCEL:{attendee.email}",
+        )
+    for choice in added:
+        _session_invite(attendee, choice, "REQUEST")
+
+
+def notify_schedule_changed(*, event: Event, session: Session | None = None) -> None:
+    """Every affected attendee gets an updated invite (same UID, higher SEQUENCE)."""
+    attendees = Attendee.objects.filter(
+        registration__event=event, registration__status=Registration.Status.CONFIRMED
+    )
+    if session is not None:
+        attendees = attendees.filter(choices__session=session)
+        sequence, context = session.calendar_sequence, {"session_id": session.pk}
+        key = f"session{session.pk}"
+    else:
+        sequence, context, key = event.calendar_sequence, {}, f"event{event.pk}"
+    for attendee in attendees.only("pk", "email", "registration_id"):
+        outbox_enqueue(
+            kind=Kind.EVENT_CHANGED,
+            to_email=attendee.email,
+            attendee=attendee,
+            context=context,
+            dedupe_key=f"changed:{key}:seq{sequence}:att{attendee.pk}",
+        )
+
+
+def notify_waitlist_offer(*, entry: WaitlistEntry) -> None:
+    outbox_enqueue(
+        kind=Kind.WAITLIST_OFFER,
+        to_email=entry.email,
+        waitlist_entry=entry,
+        dedupe_key=f"waitlist_offer:{entry.pk}:{entry.offered_at.timestamp() if entry.offered_at else ''}",
+    )
+
+
+def notify_payment_failed(*, registration: Registration, reason: str, event_id: str) -> None:
+    outbox_enqueue(
+        kind=Kind.PAYMENT_FAILED,
+        to_email=registration.buyer_email,
+        registration=registration,
+        context={"reason": reason},
+        dedupe_key=f"payment_failed:{registration.pk}:{event_id}",
+    )
+
+
+def notify_late_payment_refunded(*, registration: Registration) -> None:
+    outbox_enqueue(
+        kind=Kind.LATE_PAYMENT_REFUNDED,
+        to_email=registration.buyer_email,
+        registration=registration,
+        dedupe_key=f"late_payment_refunded:{registration.pk}",
+    )
+
+
+def notify_reminders(*, now=None) -> int:
+    """Reminders to confirmed attendees of events starting within their reminder window."""
+    now = now or timezone.now()
+    count = 0
+    for event in Event.objects.filter(
+        status=Event.Status.PUBLISHED, starts_at__gt=now, reminder_days_before__gt=0
+    ):
+        if event.starts_at - now > timedelta(days=event.reminder_days_before):
+            continue
+        for attendee in Attendee.objects.filter(
+            registration__event=event, registration__status=Registration.Status.CONFIRMED
+        ).only("pk", "email", "registration_id"):
+            if outbox_enqueue(
+                kind=Kind.REMINDER,
+                to_email=attendee.email,
+                attendee=attendee,
+                dedupe_key=f"reminder:{event.pk}:{attendee.pk}",
+            ):
+                count += 1
+    return count
+
+
+def notify_expiring_holds(*, now=None) -> int:
+    """Invoices due within three days get one reminder; card holds longer than an hour get
+    one when a quarter of an hour is left."""
+    now = now or timezone.now()
+    pending = Registration.objects.filter(
+        status=Registration.Status.PENDING_PAYMENT, expires_at__gt=now
+    )
+    soon = pending.filter(
+        Q(payment_method=PaymentMethod.INVOICE, expires_at__lte=now + timedelta(days=3))
+        | Q(
+            payment_method=PaymentMethod.CARD,
+            expires_at__lte=now + timedelta(minutes=15),
+            created_at__lte=now - timedelta(minutes=45),
+        )
+    )
+    count = 0
+    for registration in soon:
+        if outbox_enqueue(
+            kind=Kind.HOLD_EXPIRING,
+            to_email=registration.buyer_email,
+            registration=registration,
+            dedupe_key=f"hold_expiring:{registration.pk}",
+        ):
+            count += 1
+    return count
