@@ -1,6 +1,6 @@
 """Attendee pages, mounted at /registrations/ (see config/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from registrations import feeds, views
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("register/<slug:slug>/waitlist/", views.waitlist_join_view, name="waitlist_join"),
     path("waitlist/<str:token>/", views.waitlist_offer, name="waitlist_offer"),
     path("<str:token>/", views.manage, name="manage"),
+    path("<str:token>/attendees/<int:attendee_id>/", include("registrations.ce.urls")),
     path("<str:token>/attendees/<int:attendee_id>/", views.attendee_edit, name="attendee"),
     path("<str:token>/cancel/", views.cancel, name="cancel"),
     path("<str:token>/calendar.ics", feeds.registration_calendar, name="calendar"),
