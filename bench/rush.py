@@ -1,12 +1,14 @@
 """Registration rush: many concurrent registration POSTs against gunicorn and PostgreSQL.
 
-Prints registrations per second, median and p95 latency, and checks that no seat was
-oversold. A benchmark, never a test: it prints figures and exits 0 unless oversold.
+Prints requests and registrations per second, median and p95 latency, CPU seconds per
+registration, and checks that no seat was oversold; beside the same load against the
+floor (bench/floor_app.py: one conditional UPDATE and one INSERT per request through the
+same gunicorn). A benchmark, never a test: exits non-zero only on oversell.
 
     .venv/bin/python bench/rush.py [--requests 2000] [--clients 32] [--seats 500] [--free]
 
-Uses DATABASE_URL if it points at PostgreSQL; otherwise creates the database
-`confreg_bench` on 127.0.0.1:5432 (user postgres).
+Uses DATABASE_URL if it points at PostgreSQL; otherwise the database `confreg_bench` on
+127.0.0.1:5432 (user postgres), created if missing.
 """
 
 import argparse
@@ -18,10 +20,31 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Result:
+    label: str
+    elapsed: float
+    latencies: list[float]
+    statuses: dict[int, int]
+    cpu_seconds: float
+
+    def report(self, requests: int) -> str:
+        self.latencies.sort()
+        ok = self.statuses.get(201, 0)
+        p95 = self.latencies[max(int(len(self.latencies) * 0.95) - 1, 0)]
+        return (
+            f"{self.label:<10} {requests / self.elapsed:7.1f} req/s  {ok / self.elapsed:7.1f} reg/s  "
+            f"median {statistics.median(self.latencies) * 1000:6.1f} ms  p95 {p95 * 1000:6.1f} ms  "
+            f"server CPU {self.cpu_seconds / max(requests, 1) * 1000:5.1f} ms/request  "
+            f"statuses {dict(sorted(self.statuses.items()))}"
+        )
 
 
 def main() -> int:
@@ -32,6 +55,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--free", action="store_true", help="free tickets (confirmed at once)")
+    parser.add_argument(
+        "--payment",
+        choices=["invoice", "card"],
+        default="invoice",
+        help="paid tickets by invoice (no Stripe call) or by card (a local Stripe server "
+        "is started: every registration then creates a PaymentIntent)",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor measurement")
     args = parser.parse_args()
 
     env = os.environ.copy()
@@ -42,18 +73,16 @@ def main() -> int:
             check=False,
         )
         env["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/confreg_bench"
-    env.update(
-        {
-            "DEBUG": "0",
-            "SECURE_SSL_REDIRECT": "0",
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECRET_KEY": "bench-" + "k" * 50,
-            "LOG_LEVEL": "WARNING",
-        }
-    )
+    env |= {
+        "DEBUG": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECRET_KEY": "bench-" + "k" * 50,
+        "LOG_LEVEL": "WARNING",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
     os.environ.update(env)
-    python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
     import django
 
@@ -64,17 +93,56 @@ def main() -> int:
     from registrations.models import Attendee
     from tests.factories import EventFactory, TicketTypeFactory
 
-    event = EventFactory(slug=f"rush-{int(time.time())}")
+    print(
+        f"{args.requests} requests, {args.clients} clients, gunicorn {args.workers} workers, "
+        f"{args.seats} seats, {'free' if args.free else 'paid by ' + args.payment} tickets"
+    )
+    if not args.no_floor:
+        floor = measure("bench.floor_app", "floor", args, env, ticket_id=0, reset=args.seats)
+        print(floor.report(args.requests))
+
+    event = EventFactory(slug=f"rush-{int(time.time())}", venue=None)
     ticket = TicketTypeFactory(
         event=event, capacity=args.seats, price=Decimal("0.00" if args.free else "450.00")
     )
+    stripe = None
+    if args.payment == "card" and not args.free:
+        stripe = subprocess.Popen(
+            [sys.executable, "-m", "localstripe", "--port", "8420", "--from-scratch"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(2)
+    try:
+        result = measure("config.wsgi", event.slug, args, env, ticket_id=ticket.id)
+    finally:
+        if stripe is not None:
+            stripe.terminate()
+    print(result.report(args.requests))
+    if not args.no_floor:
+        print(f"app/floor throughput: {floor.elapsed / result.elapsed:.2f}")
+    taken = Attendee.objects.filter(ticket_type=ticket).count()
+    oversold = taken > args.seats
+    print(f"seats taken {taken} of {args.seats}: {'OVERSOLD' if oversold else 'no oversell'}")
+    return 1 if oversold else 0
 
+
+def measure(
+    module: str, slug: str, args, env, *, ticket_id: int, reset: int | None = None
+) -> Result:
+    if reset is not None:
+        subprocess.run(
+            [sys.executable, "-c", f"import bench.floor_app as f; f.reset({reset})"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
     server = subprocess.Popen(
         [
-            python,
+            sys.executable,
             "-m",
             "gunicorn",
-            "config.wsgi",
+            f"{module}:application",
             "--bind",
             f"127.0.0.1:{args.port}",
             "--workers",
@@ -87,29 +155,30 @@ def main() -> int:
     )
     try:
         _wait_ready(args.port)
-        latencies, statuses, elapsed = _fire(args, event.slug, ticket.id)
+        cpu_before = _cpu_seconds(server.pid)
+        latencies, statuses, elapsed = _fire(args, slug, ticket_id)
+        cpu = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=20)
+    return Result("floor" if reset is not None else "app", elapsed, latencies, statuses, cpu)
 
-    taken = Attendee.objects.filter(ticket_type=ticket).count()
-    ok = statuses.get(201, 0)
-    latencies.sort()
-    print(
-        f"requests {args.requests}  clients {args.clients}  gunicorn workers {args.workers}  "
-        f"seats {args.seats}  {'free' if args.free else 'paid'} tickets"
-    )
-    print(f"statuses {dict(sorted(statuses.items()))}")
-    print(
-        f"throughput {args.requests / elapsed:.1f} requests/s  ({ok / elapsed:.1f} registrations/s)"
-    )
-    print(
-        f"latency median {statistics.median(latencies) * 1000:.1f} ms  "
-        f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.1f} ms"
-    )
-    oversold = taken > args.seats
-    print(f"seats taken {taken} of {args.seats}: {'OVERSOLD' if oversold else 'no oversell'}")
-    return 1 if oversold else 0
+
+def _cpu_seconds(pid: int) -> float:
+    """User+system CPU of the gunicorn master and its workers (Linux /proc)."""
+    total = 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / ticks
+        except (FileNotFoundError, IndexError):
+            pass
+    return total
 
 
 def _wait_ready(port: int) -> None:

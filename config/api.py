@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import Conflict
+from config.resilience import UNAVAILABLE, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def exception_handler(exc, context):
         return Response({"code": exc.code, "detail": exc.detail}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         return Response({"errors": django_errors(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, UNAVAILABLE):  # the database dropped out: retry, not a 500
+        logger.warning("database unavailable: %s", type(exc).__name__)
+        return unavailable_response(context["request"])
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from events.inventory import seats_left, seats_taken
 from events.models import Event, PriceTier, Session, TicketType
@@ -82,3 +84,19 @@ def event_catalogue(*, event: Event, at: datetime) -> Catalogue:
         for session in event.sessions.all()
     ]
     return Catalogue(event=event, tickets=tickets, sessions=sessions, event_available=event_left)
+
+
+CATALOGUE_CACHE_SECONDS = 5
+
+
+def event_catalogue_cached(*, slug: str) -> Catalogue:
+    """The public catalogue of an event, cached for a few seconds: the event page is the
+    busiest page of a registration rush. Seats left may lag by up to
+    CATALOGUE_CACHE_SECONDS; registering always counts afresh under the event lock.
+    Raises Event.DoesNotExist."""
+    key = f"catalogue:{slug}"
+    catalogue = cache.get(key)
+    if catalogue is None:
+        catalogue = event_catalogue(event=event_get_visible(slug=slug), at=timezone.now())
+        cache.set(key, catalogue, CATALOGUE_CACHE_SECONDS)
+    return catalogue

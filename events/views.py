@@ -18,10 +18,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     try:
-        event = selectors.event_get_visible(slug=slug)
+        catalogue = selectors.event_catalogue_cached(slug=slug)
     except Event.DoesNotExist as exc:
         raise Http404 from exc
-    catalogue = selectors.event_catalogue(event=event, at=timezone.now())
+    event = catalogue.event
     programme = [
         (day, list(offers))
         for day, offers in groupby(

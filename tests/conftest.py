@@ -115,3 +115,12 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache (cached catalogues, throttling counters)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

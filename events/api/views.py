@@ -3,7 +3,6 @@
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions, status
 from rest_framework.request import Request
@@ -28,10 +27,9 @@ class EventDetailView(APIView):
     @extend_schema(responses=s.EventDetailSerializer)
     def get(self, request: Request, slug: str) -> Response:
         try:
-            event = selectors.event_get_visible(slug=slug)
+            catalogue = selectors.event_catalogue_cached(slug=slug)
         except Event.DoesNotExist:
             return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
-        catalogue = selectors.event_catalogue(event=event, at=timezone.now())
         return Response(s.EventDetailSerializer(catalogue, context={"request": request}).data)
 
 
