@@ -4,7 +4,7 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -56,6 +56,28 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
     return mail
 
 
+_connection = None
+
+
+def _send(mail: EmailMultiAlternatives) -> None:
+    """Send over a connection kept open for the worker process's life (one SMTP handshake
+    for many messages); a connection the server dropped is reopened once."""
+    global _connection
+    if _connection is None:
+        _connection = get_connection()
+        _connection.open()
+    try:
+        _connection.send_messages([mail])
+    except smtplib.SMTPServerDisconnected:
+        _connection.close()
+        _connection.open()
+        _connection.send_messages([mail])
+    except Exception:
+        _connection.close()
+        _connection = None
+        raise
+
+
 def outbox_deliver(*, message_id: int) -> bool:
     """Send one outbox message unless it was sent already. Returns whether it sent now.
 
@@ -74,7 +96,7 @@ def outbox_deliver(*, message_id: int) -> bool:
             return False  # sent already, or being sent by another worker right now
         message.attempts += 1
         try:
-            render(message).send()
+            _send(render(message))
         except NothingToSend as exc:
             message.last_error = f"not sent: {exc}"[:300]
             message.sent_at = timezone.now()  # closed: nothing will ever be sent

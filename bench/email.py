@@ -1,0 +1,159 @@
+"""Email throughput: emails per second through one Celery worker to a local SMTP server,
+with and without the calendar invite. Prints figures; never pass/fail.
+
+    .venv/bin/python bench/email.py [--emails 500] [--concurrency 2]
+
+Needs PostgreSQL (database `confreg_bench`, created if missing) and Redis (its
+database 14 is used as the broker and flushed).
+"""
+
+import sys
+from pathlib import Path
+
+# This file is named like the standard library's `email` package: keep its folder off the
+# import path so that `import email` finds the real one.
+HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+
+BROKER = "redis://127.0.0.1:6379/14"
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.count = 0
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook
+        with self.lock:
+            self.count += 1
+        return "250 OK"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--emails", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=2, help="worker pool processes")
+    args = parser.parse_args()
+
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE confreg_bench"],
+        capture_output=True,
+        check=False,
+    )
+    env = os.environ | {
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/confreg_bench",
+        "CELERY_BROKER_URL": BROKER,
+        "LOG_LEVEL": "WARNING",
+    }
+    os.environ.update(env)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    import redis
+    from aiosmtpd.controller import Controller
+
+    from registrations.models import OutboxMessage
+    from registrations.tasks import send_outbox_message
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=8825)
+    controller.start()
+    env["EMAIL_URL"] = "smtp://127.0.0.1:8825"
+
+    without_invite, with_invite = _make_messages(args.emails)
+    redis.Redis.from_url(BROKER).flushdb()  # only what this benchmark queues from here on
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "celery,email",
+            "-c",
+            str(args.concurrency),
+            "--without-mingle",
+            "--without-gossip",
+            "-l",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)  # worker start-up is not what is measured
+        for label, ids in (("without invite", without_invite), ("with invite", with_invite)):
+            target = inbox.count + len(ids)
+            started = time.perf_counter()
+            for message_id in ids:
+                send_outbox_message.delay(message_id)
+            while inbox.count < target and time.perf_counter() - started < 600:
+                time.sleep(0.01)
+            elapsed = time.perf_counter() - started
+            print(
+                f"{label:<15} {len(ids)} emails in {elapsed:6.2f} s: "
+                f"{len(ids) / elapsed:7.1f} emails/s (1 worker, {args.concurrency} processes)"
+            )
+        unsent = OutboxMessage.objects.filter(
+            pk__in=without_invite + with_invite, sent_at__isnull=True
+        )
+        print(f"unsent after the run: {unsent.count()}")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        controller.stop()
+
+
+def _make_messages(count: int) -> tuple[list[int], list[int]]:
+    """`count` free registrations: their order confirmations carry no invite, their
+    attendee confirmations do. Returns the two lists of outbox ids, unsent."""
+    from decimal import Decimal
+
+    from config.celery import app
+    from registrations.models import OutboxMessage
+    from registrations.services.inputs import AttendeeInput, BuyerInput
+    from registrations.services.registration import registration_create
+    from tests.factories import EventFactory, TicketTypeFactory
+
+    app.conf.task_always_eager = False
+    event = EventFactory(slug=f"email-bench-{int(time.time())}", venue=None)
+    ticket = TicketTypeFactory(event=event, price=Decimal("0.00"))
+    for n in range(count):
+        registration_create(
+            event=event,
+            buyer=BuyerInput(first_name="B", last_name=str(n), email=f"buyer{n}@example.org"),
+            attendees=[
+                AttendeeInput(
+                    ticket_type=ticket.id,
+                    first_name="A",
+                    last_name=str(n),
+                    email=f"a{n}@example.org",
+                )
+            ],
+        )
+    rows = OutboxMessage.objects.filter(registration__event=event)
+    rows.update(sent_at=None)
+    kinds = OutboxMessage.Kind
+    return (
+        list(rows.filter(kind=kinds.ORDER_CONFIRMATION).values_list("pk", flat=True)),
+        list(rows.filter(kind=kinds.ATTENDEE_CONFIRMATION).values_list("pk", flat=True)),
+    )
+
+
+if __name__ == "__main__":
+    main()
