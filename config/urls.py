@@ -8,9 +8,11 @@ urlpatterns = [
     path("api/v1/", include("registrations.api.urls")),
     path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("registrations.ce.api_urls")),
+    path("api/v1/", include("registrations.organizer.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("registrations/", include("registrations.urls")),
     path("payments/", include("payments.urls")),
+    path("organizer/", include("registrations.organizer.urls")),
     path("", include("events.urls")),
 ]

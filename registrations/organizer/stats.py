@@ -1,0 +1,156 @@
+"""Event stats for the dashboard and the stats API: counts by status, ticket type and
+session; revenue; capacity left; waiting list; check-ins; attendees by day.
+
+A fixed number of queries (about a dozen) whatever the event's size.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+
+from events.inventory import seats_left
+from events.models import Event
+from registrations.capacity import count_seats
+from registrations.models import Attendee, CheckIn, Registration, SessionChoice, WaitlistEntry
+from registrations.organizer.selectors import effective_status_expression, live_attendees
+
+Status = Registration.Status
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount.quantize(CENT):.2f}"
+
+
+def _by_status(rows) -> dict:
+    """{key: {status: n}} from (key, status, n) rows, with every status present."""
+    grouped: dict = {}
+    for key, status, n in rows:
+        grouped.setdefault(key, dict.fromkeys(Status.values, 0))[status] = n
+    return grouped
+
+
+def registrations_by_day(*, event: Event, at: datetime) -> list[tuple[date, int]]:
+    """Attendees of live registrations by the day (event's time zone) they registered."""
+    return list(
+        live_attendees(event, at)
+        .annotate(day=TruncDate("registration__created_at", tzinfo=event.tzinfo))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("id"))
+        .order_by("day")
+    )
+
+
+def event_stats(*, event: Event, at: datetime) -> dict:
+    """Counts by status, ticket type and session; revenue; capacity left; waiting list;
+    check-ins; attendees by day. A fixed number of queries whatever the event's size."""
+    empty = dict.fromkeys(Status.values, 0)
+    registrations = {**empty} | dict(
+        Registration.objects.filter(event=event)
+        .annotate(s=effective_status_expression(at))
+        .order_by()
+        .values_list("s")
+        .annotate(n=Count("id"))
+    )
+    by_ticket_type = _by_status(
+        Attendee.objects.filter(registration__event=event)
+        .annotate(s=effective_status_expression(at, "registration__"))
+        .order_by()
+        .values_list("ticket_type", "s")
+        .annotate(n=Count("id"))
+    )
+    by_session = _by_status(
+        SessionChoice.objects.filter(session__event=event)
+        .annotate(s=effective_status_expression(at, "attendee__registration__"))
+        .order_by()
+        .values_list("session", "s")
+        .annotate(n=Count("id"))
+    )
+    session_check_ins = dict(
+        CheckIn.objects.filter(session__event=event)
+        .order_by()
+        .values_list("session")
+        .annotate(n=Count("id"))
+    )
+    door_check_ins_count = CheckIn.objects.filter(
+        attendee__registration__event=event, session__isnull=True
+    ).count()
+    money = Registration.objects.filter(event=event).aggregate(
+        paid=Sum("amount_paid", default=ZERO), refunded=Sum("amount_refunded", default=ZERO)
+    )
+    waitlist = dict(
+        WaitlistEntry.objects.filter(event=event)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    taken = count_seats(event, at)
+    attendees = {status: 0 for status in Status.values}
+    for counts in by_ticket_type.values():
+        for status, n in counts.items():
+            attendees[status] += n
+    ticket_types = [
+        {
+            "id": ticket_type.id,
+            "name": ticket_type.name,
+            "is_virtual": ticket_type.is_virtual,
+            "capacity": ticket_type.capacity,
+            "taken": taken.ticket_types.get(ticket_type.id, 0),
+            "left": seats_left(ticket_type.capacity, taken.ticket_types.get(ticket_type.id, 0)),
+            "by_status": by_ticket_type.get(ticket_type.id, {**empty}),
+        }
+        for ticket_type in event.ticket_types.all()
+    ]
+    sessions = [
+        {
+            "id": session.id,
+            "title": session.title,
+            "starts_at": event.local(session.starts_at).isoformat(),
+            "selectable": session.selectable,
+            "capacity": session.capacity,
+            "taken": taken.sessions.get(session.id, 0),
+            "left": seats_left(session.capacity, taken.sessions.get(session.id, 0)),
+            "by_status": by_session.get(session.id, {**empty}),
+            "checked_in": session_check_ins.get(session.id, 0),
+        }
+        for session in event.sessions.all()
+    ]
+    return {
+        "event": event.slug,
+        "generated_at": event.local(at).isoformat(),
+        "registrations": {"total": sum(registrations.values()), "by_status": registrations},
+        "attendees": {"total": sum(attendees.values()), "by_status": attendees},
+        "ticket_types": ticket_types,
+        "sessions": sessions,
+        "revenue": {
+            "amount": _money(money["paid"] - money["refunded"]),
+            "paid": _money(money["paid"]),
+            "refunded": _money(money["refunded"]),
+            "currency": event.currency,
+        },
+        "capacity": {
+            "event": {
+                "capacity": event.capacity,
+                "taken": taken.event,
+                "left": seats_left(event.capacity, taken.event),
+            },
+            "ticket_types": {str(t["id"]): t["left"] for t in ticket_types},
+            "sessions": {str(s["id"]): s["left"] for s in sessions},
+        },
+        "waiting_list": {
+            "length": waitlist.get(WaitlistEntry.Status.WAITING, 0),
+            "offered": waitlist.get(WaitlistEntry.Status.OFFERED, 0),
+        },
+        "check_ins": {
+            "door": door_check_ins_count,
+            "expected": attendees[Status.CONFIRMED],
+            "sessions": sum(session_check_ins.values()),
+        },
+        "registrations_by_day": [
+            {"date": day, "attendees": n} for day, n in registrations_by_day(event=event, at=at)
+        ],
+    }

@@ -1,0 +1,30 @@
+"""Organizer pages, mounted at /organizer/ (see config/urls.py)."""
+
+from django.urls import path
+
+from registrations.organizer import views
+
+app_name = "organizer"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("events/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("events/<slug:slug>/attendees/", views.attendee_list, name="attendees"),
+    path(
+        "events/<slug:slug>/attendees/<int:attendee_id>/substitute/",
+        views.attendee_substitute,
+        name="substitute",
+    ),
+    path(
+        "events/<slug:slug>/registrations/<str:reference>/",
+        views.registration_detail,
+        name="registration",
+    ),
+    path(
+        "events/<slug:slug>/registrations/<str:reference>/<slug:action>/",
+        views.registration_action,
+        name="registration_action",
+    ),
+    path("events/<slug:slug>/check-in/", views.check_in_page, name="check_in"),
+    path("events/<slug:slug>/venue-needs/", views.venue_needs_page, name="venue_needs"),
+]
