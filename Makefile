@@ -35,7 +35,14 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint
+# axe-core (accessibility checks of the browser tests) from the npm registry, if npm is
+# here; without it those checks skip, and so do the browser tests without Chromium.
+AXE := .cache/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	@mkdir -p .cache && printf '*\n' > .cache/.gitignore
+	-npm install --prefix .cache/npm --no-audit --no-fund --silent axe-core@4
+
+test: lint $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:
