@@ -126,6 +126,9 @@ def _chosen(value: Any) -> set[str]:
 # Attendee details ---------------------------------------------------------------------
 
 
+CREDENTIAL_FIELDS = ("npi", "license_number", "license_state", "nabp_eprofile_id", "birth_mmdd")
+
+
 class PageForm(forms.Form):
     """A form of these pages: labels without a trailing colon; services' errors placed."""
 
@@ -160,6 +163,44 @@ class AttendeeDetailsForm(PageForm):
     accessibility_needs = forms.CharField(
         label=_("Accessibility needs"), max_length=300, required=False
     )
+    # Continuing-education identifiers (registrations.ce.credentials checks them against
+    # the profession): only what accreditors ask of that profession.
+    npi = forms.CharField(
+        label=_("NPI (physicians)"),
+        max_length=10,
+        required=False,
+        help_text=_("10 digits; for CME credit."),
+    )
+    license_number = forms.CharField(
+        label=_("Licence number (nurses)"), max_length=30, required=False
+    )
+    license_state = forms.CharField(
+        label=_("Licence state (nurses)"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters, e.g. MA."),
+    )
+    nabp_eprofile_id = forms.CharField(
+        label=_("NABP e-Profile ID (pharmacists)"), max_length=10, required=False
+    )
+    birth_mmdd = forms.CharField(
+        label=_("Birth month and day (pharmacists)"),
+        max_length=4,
+        required=False,
+        help_text=_("MMDD, e.g. 0415: CPE Monitor asks for it."),
+    )
+
+    def credentials(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name]
+            for name in CREDENTIAL_FIELDS
+            if self.cleaned_data.get(name)
+        }
+
+    def service_changes(self) -> dict:
+        """Keyword arguments of attendee_change for these details."""
+        data = {k: v for k, v in self.cleaned_data.items() if k not in CREDENTIAL_FIELDS}
+        return data | {"credentials": self.credentials()}
 
 
 class AttendeeForm(AttendeeDetailsForm):
@@ -209,6 +250,7 @@ class AttendeeForm(AttendeeDetailsForm):
             dietary_needs=data["dietary_needs"],
             accessibility_needs=data["accessibility_needs"],
             sessions=tuple(data["sessions"]),
+            credentials=self.credentials(),
         )
 
 
@@ -358,7 +400,9 @@ class RegistrationForms:
             if parts[0] == "attendees" and len(parts) > 1 and parts[1].isdigit():
                 form = forms_by_index.get(int(parts[1]))
                 if form is not None:
-                    form.add_service_error(parts[2] if len(parts) > 2 else None, messages)
+                    # attendees.1.email -> email; attendees.1.credentials.npi -> npi
+                    field = parts[-1] if len(parts) > 2 else None
+                    form.add_service_error(field, messages)
                     continue
             elif parts[0] == "buyer" and len(parts) == 2:
                 self.buyer.add_service_error(parts[1], messages)
@@ -378,6 +422,9 @@ def _values(form: forms.Form) -> dict:
 
 
 class SessionSwapForm(PageForm):
+    def service_changes(self) -> dict:
+        return dict(self.cleaned_data)
+
     sessions = forms.TypedMultipleChoiceField(
         label=_("Sessions"),
         coerce=int,

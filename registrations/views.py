@@ -202,7 +202,7 @@ def _details_form(attendee: Attendee, data=None) -> AttendeeDetailsForm:
     return AttendeeDetailsForm(
         data,
         prefix=f"attendee-{attendee.id}",
-        initial={name: getattr(attendee, name) for name in EDITABLE_FIELDS},
+        initial={name: getattr(attendee, name) for name in EDITABLE_FIELDS} | attendee.credentials,
     )
 
 
@@ -280,7 +280,7 @@ def attendee_edit(request: HttpRequest, token: str, attendee_id: int) -> HttpRes
             request, registration, bound=form, bound_attendee_id=attendee.id, status=400
         )
     try:
-        attendee_change(attendee=attendee, **form.cleaned_data)
+        attendee_change(attendee=attendee, **form.service_changes())
     except ValidationError as exc:
         service_errors_to_form(form, exc)
         return _manage_page(

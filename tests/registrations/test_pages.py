@@ -291,3 +291,17 @@ def test_joining_the_waiting_list_of_a_sold_out_ticket(client, event):
     )
     assert "You are on the waiting list for Student" in response.content.decode()
     assert gone.waitlist.get().email == "lin@example.org"
+
+
+def test_ce_credentials_are_asked_checked_and_kept_through_the_form(client, event, ticket):
+    bad = person(1, ticket, profession="physician", npi="1234567890")
+    review = client.post(register_url(event), form_data(bad))
+    html = review.content.decode()
+    assert review.status_code == 400
+    assert 'id="attendees-0-npi_error"' in html or "Not a valid NPI" in html
+
+    good = person(1, ticket, profession="physician", npi="1234567893")
+    review = client.post(register_url(event), form_data(good))
+    assert review.status_code == 200
+    client.post(register_url(event), hidden_fields(review.content.decode()) | {"action": "confirm"})
+    assert Registration.objects.get().attendees.get().credentials == {"npi": "1234567893"}
