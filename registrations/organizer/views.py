@@ -37,6 +37,7 @@ from registrations.organizer.forms import (
 from registrations.organizer.services import AlreadyCheckedIn, check_in, session_check_in
 from registrations.organizer.stats import event_stats
 from registrations.services.attendees import attendee_change
+from registrations.services.registration import registration_resend_confirmation
 
 PAGE_SIZE = 50
 GET_ONLY = ["GET", "HEAD"]
@@ -246,6 +247,11 @@ def _mark_paid(registration: Registration) -> str:
     return _("Invoice marked paid: the registration is confirmed.")
 
 
+def _resend(registration: Registration) -> str:
+    registration_resend_confirmation(registration=registration)
+    return _("The confirmation emails and calendar invites are on their way again.")
+
+
 def _cancel(registration: Registration) -> str:
     registration = registration_cancel_with_refund(registration=registration)
     if registration.amount_refunded:
@@ -273,6 +279,8 @@ def registration_action(
         _run(request, lambda: _mark_paid(registration))
     elif action == "cancel":
         _run(request, lambda: _cancel(registration))
+    elif action == "resend":
+        _run(request, lambda: _resend(registration))
     else:
         raise Http404
     return redirect("organizer:registration", slug=event.slug, reference=reference)

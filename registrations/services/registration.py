@@ -441,3 +441,13 @@ def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
             ).update(status=Registration.Status.EXPIRED)
             waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
     return expired
+
+
+@transaction.atomic
+def registration_resend_confirmation(*, registration: Registration) -> None:
+    """Send the confirmation emails and invites again (an organizer's action).
+    Raises InvalidState unless the registration is confirmed."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.status != Registration.Status.CONFIRMED:
+        raise InvalidState("Only a confirmed registration has a confirmation to resend.")
+    notify_registration_confirmed(registration=registration, resend=True)

@@ -165,3 +165,18 @@ def test_charts_escape_their_labels_and_round_the_axis():
     assert "<script>" not in svg and "&lt;script&gt;" in svg and "Seats &amp; rooms" in svg
     assert "full" in svg and "no limit" in svg
     assert [charts.nice_ceiling(n) for n in (0, 1, 3, 7, 12, 53, 230)] == [1, 1, 3, 8, 20, 60, 300]
+
+
+def test_organizer_resends_the_confirmation_with_its_invites(
+    org_client, event, ticket, django_capture_on_commit_callbacks, mailoutbox
+):
+    registration = make_registration(event, {"ticket_type": ticket, "email": "ann@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = org_client.post(page_url(event, registration, "resend"))
+    assert "on their way again" in last_message(response)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        [registration.buyer_email, "ann@example.org"]
+    )
+    pending = make_registration(event, {"ticket_type": ticket}, status=Status.PENDING_PAYMENT)
+    refused = org_client.post(page_url(event, pending, "resend"))
+    assert "Only a confirmed registration" in last_message(refused)
