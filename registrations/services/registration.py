@@ -24,6 +24,7 @@ from registrations.errors import (
 from registrations.models import (
     Attendee,
     PaymentMethod,
+    Profession,
     PromoCode,
     Registration,
     SessionChoice,
@@ -84,6 +85,17 @@ def registration_create(
         raise RegistrationClosed()
     ticket_types = {t.id: t for t in event.ticket_types.prefetch_related("price_tiers")}
     sessions = {s.id: s for s in event.sessions.all()}
+    buyer_errors = {
+        f"buyer.{name}": [
+            "Contains a character that is not allowed."
+            if "\x00" in value
+            else f"At most {BUYER_TEXT_LIMITS[name]} characters."
+        ]
+        for name, value in vars(buyer).items()
+        if len(value) > BUYER_TEXT_LIMITS[name] or "\x00" in value
+    }
+    if buyer_errors:
+        raise ValidationError(buyer_errors)
     registration_validate(
         attendees=attendees,
         ticket_types=ticket_types,
@@ -169,6 +181,7 @@ def _validate_fields(
     seen_emails: dict[str, int] = {}
     for index, attendee in enumerate(attendees):
         prefix = f"attendees.{index}"
+        errors.update(_text_errors(prefix, attendee))
         ticket_type = ticket_types.get(attendee.ticket_type)
         if ticket_type is None:
             errors[f"{prefix}.ticket_type"] = ["Unknown ticket type for this event."]
@@ -196,6 +209,34 @@ def _validate_fields(
         seen_emails.setdefault(email, index)
     if errors:
         raise ValidationError(errors)
+
+
+BUYER_TEXT_LIMITS = {"first_name": 100, "last_name": 100, "email": 254}
+ATTENDEE_TEXT_LIMITS = {
+    "first_name": 100,
+    "last_name": 100,
+    "email": 254,
+    "organization": 200,
+    "job_title": 200,
+    "member_number": 40,
+    "dietary_needs": 300,
+    "accessibility_needs": 300,
+}
+
+
+def _text_errors(prefix: str, attendee: AttendeeInput) -> dict[str, list[str]]:
+    """What the database would refuse, said as field errors (the API and forms check
+    these too; the service must hold for any caller)."""
+    errors: dict[str, list[str]] = {}
+    for name, limit in ATTENDEE_TEXT_LIMITS.items():
+        value = getattr(attendee, name)
+        if len(value) > limit:
+            errors[f"{prefix}.{name}"] = [f"At most {limit} characters."]
+        elif "\x00" in value:
+            errors[f"{prefix}.{name}"] = ["Contains a character that is not allowed."]
+    if attendee.profession not in ("", *Profession.values):
+        errors[f"{prefix}.profession"] = ["Choose nurse, physician, pharmacist or other."]
+    return errors
 
 
 def check_session_clashes(chosen: list[Session]) -> None:
