@@ -3,9 +3,31 @@
 import os
 
 from celery import Celery
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+
+from config.logging import (
+    add_request_id_to_task_headers,
+    clear_request_id_for_task,
+    set_request_id_for_task,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A task logs under the request id of the request that queued it (config/logging.py).
+before_task_publish.connect(add_request_id_to_task_headers, weak=False)
+task_prerun.connect(set_request_id_for_task, weak=False)
+task_postrun.connect(clear_request_id_for_task, weak=False)
+
+
+@setup_logging.connect(weak=False)
+def use_django_logging(**kwargs) -> None:
+    """Workers and beat log as the web processes do: settings.LOGGING (JSON lines)."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)

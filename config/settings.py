@@ -5,9 +5,13 @@ filesystem broker so a real Celery worker runs without Redis, email written to f
 and the local Stripe-compatible server.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from django.core.signals import setting_changed
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
@@ -37,11 +41,17 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "payments",
+    "audit",
+    "axes",  # after the apps: its admin and checks look at the auth setup
 ]
 
 MIDDLEWARE = [
+    "config.middleware.HealthCheckMiddleware",  # first: load balancers call by IP, over HTTP
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -49,6 +59,14 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.resilience.ServiceUnavailableMiddleware",  # a lost database: 503, not 500
+    "config.middleware.PageRateLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -64,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
         },
     },
@@ -81,6 +100,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # An unreachable database fails requests (and /readyz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, broker --------------------------------------------------------------------
@@ -88,7 +112,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, but a Redis outage never fails a request (config/cache.py).
+            "BACKEND": "config.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -142,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
 # Emails on their own queue: a slow mail server never delays anything else.
 CELERY_TASK_ROUTES = {"registrations.tasks.send_outbox_message": {"queue": "email"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# Workers log through LOGGING below (JSON, request ids), not Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Stripe ---------------------------------------------------------------------------
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
@@ -170,7 +197,8 @@ WAITLIST_OFFER_HOURS = env.float("WAITLIST_OFFER_HOURS", default=48)
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # TokenAuthentication whose wrong tokens count toward `auth_failure` (429).
+        "config.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
@@ -178,9 +206,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    # config.api's handler, plus the 429 shape and failure counting of config.throttling.
+    "EXCEPTION_HANDLER": "config.throttling.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    # Each throttle picks the URLs it applies to; rates are THROTTLE_RATES below.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "config.throttling.RegisterThrottle",
+        "config.throttling.TokenLookupThrottle",
+        "config.throttling.TokenMissThrottle",
+        "config.throttling.PromoMissThrottle",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Conference registration API",
@@ -190,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,  # request bodies get their own (stricter) schemas
 }
 
 # --- I18n, static ---------------------------------------------------------------------
@@ -227,13 +264,125 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+# Load balancers may probe over plain HTTP (config.middleware.HealthCheckMiddleware answers
+# these before SecurityMiddleware; the exemption says so for anyone reading the settings).
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Camera for the organizer's check-in page (QR codes); nothing else.
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=()"
 
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# Content-Security-Policy, by Django's own middleware (Django 6: SECURE_CSP). No inline
+# scripts or styles: templates load static files; a template that cannot avoid an inline
+# <script> marks it with nonce="{{ csp_nonce }}".
+def content_security_policy(stripe_js_url: str, stripe_api_base: str) -> dict:
+    """The policy for a site that takes cards with Stripe.js (or its local stand-in)."""
+    js_origin, api_origin = _origin(stripe_js_url), _origin(stripe_api_base)
+    scripts, frames, connects = [js_origin], [js_origin], [api_origin]
+    if js_origin == "https://js.stripe.com":  # the real Stripe.js: its frames and hosts
+        scripts += ["https://*.js.stripe.com"]
+        frames += ["https://*.js.stripe.com", "https://hooks.stripe.com"]
+    else:  # a local stand-in answers the browser where it was loaded from
+        connects += [js_origin]
+    return {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF, CSP.NONCE, *filter(None, scripts)],
+        "frame-src": list(filter(None, dict.fromkeys(frames))) or [CSP.NONE],
+        "connect-src": [CSP.SELF, *filter(None, dict.fromkeys(connects))],
+        "img-src": [CSP.SELF, "data:"],
+        "style-src": [CSP.SELF],
+        "form-action": [CSP.SELF],
+        "frame-ancestors": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+        "object-src": [CSP.NONE],
+    }
+
+
+SECURE_CSP = content_security_policy(STRIPE_JS_URL, STRIPE_API_BASE)
+
+
+def _csp_follows_stripe(*, setting: str, **kwargs) -> None:
+    """Tests point STRIPE_JS_URL at a local server on some port: the policy follows."""
+    if setting in ("STRIPE_JS_URL", "STRIPE_API_BASE"):
+        from django.conf import settings
+
+        settings.SECURE_CSP = content_security_policy(
+            settings.STRIPE_JS_URL, settings.STRIPE_API_BASE
+        )
+
+
+setting_changed.connect(_csp_follows_stripe, weak=False)
+
+# --- Rate limits (config/throttling.py; per client IP) -------------------------------------
+# Behind this many proxies, the client is the X-Forwarded-For entry the outermost appended;
+# production runs behind a TLS proxy (one), development without.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0 if DEBUG else 1)
+REST_FRAMEWORK["NUM_PROXIES"] = NUM_PROXIES
+# "count/second|minute|hour|day" per scope; a scope left out has no limit. Development
+# (DEBUG, and so the test suite) gets a hundred times as much, so that working through
+# the pages by hand or running the tests never meets them; tests of a limit lower it.
+_production_rates = {
+    "register": (30, "minute"),  # registrations and waiting-list sign-ups (API)
+    "register_page": (60, "minute"),  # form posts: add/remove attendee, review, confirm
+    "token_lookup": (120, "minute"),  # API requests by registration token
+    "token_miss": (20, "minute"),  # unknown tokens (404), API and pages
+    "promo_miss": (10, "minute"),  # promo codes refused, API and form
+    "auth_failure": (10, "minute"),  # wrong organizer API tokens
+}
+THROTTLE_RATES = {
+    scope: f"{count if not DEBUG else count * 100}/{period}"
+    for scope, (count, period) in _production_rates.items()
+}
+if not env.bool("THROTTLE_ENABLED", default=True):  # benchmarks from one address
+    THROTTLE_RATES = {}
+
+# --- Admin login protection (django-axes) -------------------------------------------------
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_ip"  # the same client as the throttles
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+
+# --- Health, logs ---------------------------------------------------------------------------
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+
+# One JSON object per line (LOG_FORMAT=plain for a terminal), each with the request id;
+# tokens, email addresses and Stripe secrets redacted (config/logging.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "filters": {
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+        "redact": {"()": "config.logging.RedactFilter"},
+    },
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "plain": {"()": "config.logging.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id", "redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's defaults print some of these with their own handlers (full paths,
+        # unredacted): everything goes through the one handler above instead.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
+        "gunicorn.error": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+    },
 }
 STATICFILES_DIRS = [BASE_DIR / "static"]

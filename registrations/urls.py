@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from registrations import feeds, views
+from registrations.privacy import views as privacy_views
 
 app_name = "registrations"
 
@@ -15,4 +16,9 @@ urlpatterns = [
     path("<str:token>/attendees/<int:attendee_id>/", views.attendee_edit, name="attendee"),
     path("<str:token>/cancel/", views.cancel, name="cancel"),
     path("<str:token>/calendar.ics", feeds.registration_calendar, name="calendar"),
+    path(
+        "<str:token>/personal-data.json",
+        privacy_views.personal_data_download,
+        name="personal_data",
+    ),
 ]

@@ -1,0 +1,81 @@
+"""Writing the audit log. Organizer-facing views call `audit_record` once the action
+succeeded; it is the only writer of AuditEntry rows."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from audit.models import AuditEntry
+from events.models import Event
+
+# Keys that would put personal data (or a secret) into the log: a programming error.
+FORBIDDEN_DETAIL_KEYS = frozenset(
+    {
+        "email",
+        "to_email",
+        "buyer_email",
+        "first_name",
+        "last_name",
+        "name",
+        "full_name",
+        "token",
+        "credentials",
+        "npi",
+        "license_number",
+        "nabp_eprofile_id",
+        "birth_mmdd",
+        "member_number",
+        "dietary_needs",
+        "accessibility_needs",
+        "client_secret",
+    }
+)
+
+
+def _check_no_personal_data(target: str, details: Mapping[str, Any]) -> None:
+    if "@" in target or len(target) > 100:
+        raise ValueError("An audit target is a reference, never an email address or a token.")
+    stack: list[Any] = [details]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, Mapping):
+            forbidden = FORBIDDEN_DETAIL_KEYS & {str(key).lower() for key in value}
+            if forbidden:
+                raise ValueError(f"Audit details must not hold personal data: {sorted(forbidden)}")
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+
+
+def audit_record(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    event: Event | None = None,
+    target: str = "",
+    details: Mapping[str, Any] | None = None,
+    ip_address: str | None = None,
+) -> AuditEntry:
+    """Record that `actor` (None or anonymous: the system, or an attendee through their
+    private link) did `action` (an AuditEntry.Action) on `target` of `event`.
+
+    Call it after the action succeeded, inside the action's transaction where there is
+    one, so that an action rolled back leaves no entry. Raises ValueError for an unknown
+    action, or for a target or details that carry personal data (an email address, a
+    name, a token): the log must stay free of what erasure removes.
+    """
+    if action not in AuditEntry.Action.values:
+        raise ValueError(f"Unknown audit action: {action!r}")
+    details = dict(details or {})
+    _check_no_personal_data(target, details)
+    user = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=user,
+        actor_username=user.get_username() if user is not None else "",
+        action=action,
+        event=event,
+        target=target,
+        details=details,
+        ip_address=ip_address or None,
+    )
