@@ -26,6 +26,7 @@ class AuditEntry(models.Model):
         DATA_EXPORT = "data_export", _("Personal data downloaded")
         CERTIFICATES_RELEASE = "certificates_release", _("Certificates released")
         EVENT_UPDATE = "event_update", _("Event changed")
+        RESEND = "resend", _("Confirmation resent")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,25 +1,38 @@
-"""What an audit entry takes from the HTTP request: the client's address."""
+"""Recording an organizer's action from the request that did it."""
 
 from ipaddress import ip_address
+from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+from config.throttling import client_ip as throttled_client_ip
+from events.models import Event
 
-def _valid(address: str) -> str | None:
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP address as the rate limits see it; None when not a valid address."""
     try:
-        return str(ip_address(address.strip()))
+        return str(ip_address(throttled_client_ip(request).strip()))
     except ValueError:
         return None
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's IP address: REMOTE_ADDR, or behind NUM_PROXIES trusted proxies the
-    X-Forwarded-For entry the outermost of them appended (a client cannot forge that),
-    the same client the rate limits see. None when that is not a valid address."""
-    proxies = getattr(settings, "NUM_PROXIES", 0) or 0
-    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    hops = [h for h in hops if h]
-    if proxies > 0 and hops:
-        return _valid(hops[-min(proxies, len(hops))])
-    return _valid(request.META.get("REMOTE_ADDR", "") or "")
+def audit_request(
+    request: HttpRequest,
+    *,
+    action: str,
+    event: Event | None = None,
+    target: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """audit_record with the request's user and address."""
+    return audit_record(
+        actor=getattr(request, "user", None),
+        action=action,
+        event=event,
+        target=target,
+        details=details,
+        ip_address=client_ip(request),
+    )

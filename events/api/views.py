@@ -9,6 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
+from audit.request import audit_request
 from config.api import Pagination
 from events import selectors, services
 from events.api import serializers as s
@@ -51,6 +53,12 @@ def organizer_event(request: Request, slug: str) -> Event:
     return event
 
 
+def audit_event_update(request: Request, event: Event, fields: list[str]) -> None:
+    audit_request(
+        request, action=AuditEntry.Action.EVENT_UPDATE, event=event, details={"fields": fields}
+    )
+
+
 def _event_response(event: Event, request: Request, code: int = status.HTTP_200_OK) -> Response:
     return Response(
         s.OrganizerEventSerializer(event, context={"request": request}).data, status=code
@@ -90,6 +98,7 @@ class OrganizerEventDetailView(APIView):
         data = s.EventInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         event = services.event_update(event=event, **data.validated_data)
+        audit_event_update(request, event, sorted(data.validated_data))
         return _event_response(event, request)
 
 
@@ -117,6 +126,7 @@ class OrganizerTicketTypeListView(APIView):
         data = s.TicketTypeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket_type = services.ticket_type_create(event=event, **data.validated_data)
+        audit_event_update(request, event, ["ticket_types"])
         return Response(
             s.TicketTypeOutputSerializer(ticket_type).data, status=status.HTTP_201_CREATED
         )
@@ -132,6 +142,7 @@ class OrganizerTicketTypeDetailView(APIView):
         data = s.TicketTypeInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         ticket_type = services.ticket_type_update(ticket_type=ticket_type, **data.validated_data)
+        audit_event_update(request, event, ["ticket_types"])
         return Response(s.TicketTypeOutputSerializer(ticket_type).data)
 
 
@@ -157,6 +168,7 @@ class OrganizerSessionListView(APIView):
         data = s.SessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.session_create(event=event, **data.validated_data)
+        audit_event_update(request, event, ["sessions"])
         return Response(s.SessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -171,4 +183,5 @@ class OrganizerSessionDetailView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             session = services.session_update(session=session, **data.validated_data)
+        audit_event_update(request, event, ["sessions"])
         return Response(s.SessionOutputSerializer(session).data)

@@ -8,6 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
+from audit.request import audit_request
 from events.api.views import IsOrganizer
 from events.permissions import user_can_manage_event
 from payments.api.serializers import CardPaymentInputSerializer, RefundInputSerializer, payment_data
@@ -74,10 +76,17 @@ class OrganizerRefundView(APIView):
         registration = organizer_registration_or_404(request, reference)
         data = RefundInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        refund_create(
+        refund = refund_create(
             registration=registration,
             amount=data.validated_data.get("amount"),
             reason=data.validated_data.get("reason") or f"Refunded by {request.user}",
+        )
+        audit_request(
+            request,
+            action=AuditEntry.Action.REFUND,
+            event=registration.event,
+            target=registration.reference,
+            details={"amount": str(refund.amount), "currency": registration.currency},
         )
         return Response(registration_data(registration_reloaded(registration), request))
 
@@ -89,4 +98,10 @@ class OrganizerMarkPaidView(APIView):
     def post(self, request: Request, reference: str) -> Response:
         registration = organizer_registration_or_404(request, reference)
         invoice_mark_paid(registration=registration)
+        audit_request(
+            request,
+            action=AuditEntry.Action.MARK_PAID,
+            event=registration.event,
+            target=registration.reference,
+        )
         return Response(registration_data(registration_reloaded(registration), request))

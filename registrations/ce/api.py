@@ -13,6 +13,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
+from audit.request import audit_request
 from events.api.views import IsOrganizer, organizer_event
 from registrations.ce import selectors, services
 from registrations.models import Attendee
@@ -128,6 +130,12 @@ class CertificatesReleaseView(APIView):
     def post(self, request: Request, slug: str) -> Response:
         event = organizer_event(request, slug)
         queued = services.certificates_release(event=event)
+        audit_request(
+            request,
+            action=AuditEntry.Action.CERTIFICATES_RELEASE,
+            event=event,
+            details={"emails_queued": queued},
+        )
         return Response(
             {
                 "released_at": event.local(event.certificates_released_at).isoformat(),
@@ -179,4 +187,7 @@ class CeReportView(APIView):
             writer.writerow([_cell(name, getattr(row, name)) for name in REPORT_COLUMNS])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="ce-report-{event.slug}.csv"'
+        audit_request(
+            request, action=AuditEntry.Action.EXPORT, event=event, details={"format": "ce_report"}
+        )
         return response

@@ -20,6 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.models import AuditEntry
+from audit.request import audit_request
 from config.api import Pagination
 from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, Session
@@ -144,21 +146,27 @@ class AttendeeExportCsvView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "text/csv"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
         event = organizer_event(request, slug)
-        return attendees_csv(event=event, filters=attendee_filters(request, event))
+        filters = attendee_filters(request, event)
+        audit_export(request, event, "csv", filters)
+        return attendees_csv(event=event, filters=filters)
 
 
 class AttendeeExportXlsxView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses=FILE)
     def get(self, request: Request, slug: str) -> HttpResponse:
         event = organizer_event(request, slug)
-        return attendees_xlsx(event=event, filters=attendee_filters(request, event))
+        filters = attendee_filters(request, event)
+        audit_export(request, event, "xlsx", filters)
+        return attendees_xlsx(event=event, filters=filters)
 
 
 class BadgesPdfView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "application/pdf"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
         event = organizer_event(request, slug)
-        return badges_pdf(event=event, filters=attendee_filters(request, event))
+        filters = attendee_filters(request, event)
+        audit_export(request, event, "badges_pdf", filters)
+        return badges_pdf(event=event, filters=filters)
 
 
 class SessionRosterCsvView(OrganizerFileView):
@@ -166,13 +174,16 @@ class SessionRosterCsvView(OrganizerFileView):
     def get(self, request: Request, slug: str, pk: int) -> HttpResponse:
         event = organizer_event(request, slug)
         session = get_object_or_404(Session.objects.select_related("event"), pk=pk, event=event)
+        audit_export(request, event, "session_roster", {"session": session.pk})
         return roster_csv(session=session)
 
 
 class VenueNeedsCsvView(OrganizerFileView):
     @extend_schema(responses={(200, "text/csv"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
-        return venue_needs_csv(event=organizer_event(request, slug))
+        event = organizer_event(request, slug)
+        audit_export(request, event, "venue_needs", {})
+        return venue_needs_csv(event=event)
 
 
 class EventStatsView(APIView):
@@ -211,7 +222,19 @@ def check_in_data(check_in_row: CheckIn) -> dict:
     }
 
 
-def _check_in_answer(action, **kwargs) -> Response:
+def audit_export(request: Request, event, kind: str, filters) -> None:
+    """Exports carry personal data: who took which, when, is in the audit log (the names
+    of the filters used, not their values: a search may be a person's name)."""
+    used = filters.as_query() if hasattr(filters, "as_query") else filters
+    audit_request(
+        request,
+        action=AuditEntry.Action.EXPORT,
+        event=event,
+        details={"format": kind, "filters": sorted(k for k, v in used.items() if v)},
+    )
+
+
+def _check_in_answer(request: Request, audit_event, action, **kwargs) -> Response:
     try:
         done = action(**kwargs)
     except Attendee.DoesNotExist:
@@ -224,6 +247,13 @@ def _check_in_answer(action, **kwargs) -> Response:
         if exc.check_in is not None:
             body |= check_in_data(exc.check_in)
         return Response(body, status=status.HTTP_409_CONFLICT)
+    audit_request(
+        request,
+        action=AuditEntry.Action.CHECK_IN,
+        event=audit_event,
+        target=done.attendee.registration.reference,
+        details={"session": done.session_id},
+    )
     return Response(check_in_data(done), status=status.HTTP_201_CREATED)
 
 
@@ -243,7 +273,7 @@ class EventCheckInView(APIView):
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _check_in_answer(
-            check_in, event=event, code=data.validated_data["code"], by=request.user
+            request, event, check_in, event=event, code=data.validated_data["code"], by=request.user
         )
 
 
@@ -258,5 +288,10 @@ class SessionCheckInView(APIView):
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _check_in_answer(
-            session_check_in, session=session, code=data.validated_data["code"], by=request.user
+            request,
+            session.event,
+            session_check_in,
+            session=session,
+            code=data.validated_data["code"],
+            by=request.user,
         )

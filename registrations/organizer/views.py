@@ -22,6 +22,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from audit.models import AuditEntry
+from audit.request import audit_request
 from config.errors import Conflict
 from events.models import Event
 from events.permissions import events_managed_by, user_can_manage_event, user_is_organizer
@@ -219,14 +221,26 @@ def _form_errors(form) -> str:
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
-def _run(request: HttpRequest, action: Callable[[], str]) -> None:
-    """Run one service call; its outcome or its refusal becomes a message."""
+def _run(
+    request: HttpRequest,
+    action: Callable[[], str],
+    *,
+    audit: str,
+    registration: Registration,
+) -> None:
+    """Run one service call; its outcome or its refusal becomes a message, and what was
+    done goes into the audit log."""
     try:
-        messages.success(request, action())
+        done = action()
     except Conflict as exc:
         messages.error(request, exc.detail)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    else:
+        audit_request(
+            request, action=audit, event=registration.event, target=registration.reference
+        )
+        messages.success(request, done)
 
 
 def _refund(registration: Registration, amount, reason: str) -> str:
@@ -272,15 +286,35 @@ def registration_action(
     if action == "refund":
         form = RefundForm(request.POST)
         if form.is_valid():
-            _run(request, lambda: _refund(registration, **form.cleaned_data))
+            _run(
+                request,
+                lambda: _refund(registration, **form.cleaned_data),
+                audit=AuditEntry.Action.REFUND,
+                registration=registration,
+            )
         else:
             messages.error(request, _form_errors(form))
     elif action == "mark-paid":
-        _run(request, lambda: _mark_paid(registration))
+        _run(
+            request,
+            lambda: _mark_paid(registration),
+            audit=AuditEntry.Action.MARK_PAID,
+            registration=registration,
+        )
     elif action == "cancel":
-        _run(request, lambda: _cancel(registration))
+        _run(
+            request,
+            lambda: _cancel(registration),
+            audit=AuditEntry.Action.CANCEL,
+            registration=registration,
+        )
     elif action == "resend":
-        _run(request, lambda: _resend(registration))
+        _run(
+            request,
+            lambda: _resend(registration),
+            audit=AuditEntry.Action.RESEND,
+            registration=registration,
+        )
     else:
         raise Http404
     return redirect("organizer:registration", slug=event.slug, reference=reference)
@@ -300,7 +334,12 @@ def attendee_substitute(request: HttpRequest, slug: str, attendee_id: int) -> Ht
     )
     form = SubstituteForm(request.POST, prefix=f"a{attendee.id}")
     if form.is_valid():
-        _run(request, lambda: _substitute(attendee, **form.cleaned_data))
+        _run(
+            request,
+            lambda: _substitute(attendee, **form.cleaned_data),
+            audit=AuditEntry.Action.SUBSTITUTE,
+            registration=attendee.registration,
+        )
     else:
         messages.error(request, _form_errors(form))
     reference = attendee.registration.reference
@@ -340,6 +379,13 @@ def _check_in_outcome(event: Event, form: CheckInForm, request: HttpRequest) -> 
         return {"kind": "again", "check_in": exc.check_in, "detail": exc.detail}
     except Conflict as exc:
         return {"kind": "refused", "detail": exc.detail}
+    audit_request(
+        request,
+        action=AuditEntry.Action.CHECK_IN,
+        event=event,
+        target=done.attendee.registration.reference,
+        details={"session": done.session_id},
+    )
     return {"kind": "ok", "check_in": done}
 
 
