@@ -1,27 +1,24 @@
 """Email throughput: emails per second through one Celery worker to a local SMTP server,
 with and without the calendar invite. Prints figures; never pass/fail.
 
-    .venv/bin/python bench/email.py [--emails 500] [--concurrency 2]
+    .venv/bin/python bench/email_throughput.py [--emails 500] [--concurrency 2]
 
 Needs PostgreSQL (database `confreg_bench`, created if missing) and Redis (its
 database 14 is used as the broker and flushed).
 """
 
+import argparse
+import os
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
-# This file is named like the standard library's `email` package: keep its folder off the
-# import path so that `import email` finds the real one.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-ROOT = HERE.parent
+# (Not named bench/email.py: run as a script, that name would hide the standard
+# library's `email` package from every benchmark in this folder.)
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
 
 BROKER = "redis://127.0.0.1:6379/14"
 
