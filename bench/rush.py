@@ -214,6 +214,7 @@ def _fire(args, slug: str, ticket_id: int):
                             "email": f"a{n}@example.org",
                         }
                     ],
+                    "payment_method": args.payment,
                 }
             )
             start = time.perf_counter()

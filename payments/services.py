@@ -48,6 +48,8 @@ def payment_for_registration(*, registration: Registration) -> Payment | None:
     None when nothing is due by card. Raises PaymentUnavailable when the provider cannot
     be reached (nothing saved; the registration stays payable).
     """
+    if registration.payment_method != PaymentMethod.CARD or registration.total <= 0:
+        return None  # (checked again under the lock below; this spares the lock)
     with transaction.atomic():
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         if (

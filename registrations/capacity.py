@@ -37,8 +37,18 @@ def lock_event(event_id: int) -> Event:
     return Event.objects.select_for_update().get(pk=event_id)
 
 
-def count_seats(event: Event, at: datetime | None = None) -> SeatsTaken:
-    """Seats taken at `at` by live registrations and live waiting-list offers (3 queries)."""
+def count_seats(
+    event: Event,
+    at: datetime | None = None,
+    *,
+    session_ids: set[int] | None = None,
+    virtual_ids: set[int] | None = None,
+) -> SeatsTaken:
+    """Seats taken at `at` by live registrations and live waiting-list offers.
+
+    `session_ids` limits the session counts to those sessions (an empty set: none, and
+    no query); `virtual_ids`, the event's virtual ticket types, saves looking them up.
+    """
     at = at or timezone.now()
     by_ticket_type = Counter(
         dict(
@@ -59,15 +69,20 @@ def count_seats(event: Event, at: datetime | None = None) -> SeatsTaken:
             .annotate(n=Count("id"))
         )
     )
-    by_session = dict(
-        SessionChoice.objects.filter(session__event=event)
-        .filter(live_registration_q(at, "attendee__registration__"))
-        .order_by()
-        .values_list("session")
-        .annotate(n=Count("id"))
-    )
-    virtual = set(event.ticket_types.filter(is_virtual=True).values_list("id", flat=True))
-    event_seats = sum(n for type_id, n in by_ticket_type.items() if type_id not in virtual)
+    by_session: dict[int, int] = {}
+    if session_ids is None or session_ids:
+        choices = SessionChoice.objects.filter(session__event=event)
+        if session_ids is not None:
+            choices = choices.filter(session_id__in=session_ids)
+        by_session = dict(
+            choices.filter(live_registration_q(at, "attendee__registration__"))
+            .order_by()
+            .values_list("session")
+            .annotate(n=Count("id"))
+        )
+    if virtual_ids is None:
+        virtual_ids = set(event.ticket_types.filter(is_virtual=True).values_list("id", flat=True))
+    event_seats = sum(n for type_id, n in by_ticket_type.items() if type_id not in virtual_ids)
     return SeatsTaken(event=event_seats, ticket_types=dict(by_ticket_type), sessions=by_session)
 
 

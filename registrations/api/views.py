@@ -55,7 +55,7 @@ class RegistrationCreateView(APIView):
         except PaymentUnavailable as exc:  # the registration stands; payment can resume
             payment_error = exc.detail
         body = s.registration_data(
-            registration_reloaded(registration),
+            registration,  # as created, attendees and choices attached: no read-back
             request,
             with_token=True,
             payment=payment_data(payment),

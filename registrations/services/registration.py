@@ -59,7 +59,6 @@ def hold_expiry(*, event: Event, payment_method: str, at: datetime) -> datetime:
     return at + timedelta(minutes=settings.HOLD_MINUTES)
 
 
-@transaction.atomic
 def registration_create(
     *,
     event: Event,
@@ -76,16 +75,73 @@ def registration_create(
     confirmed at once; otherwise it is `pending_payment` with a hold until `expires_at`.
     Raises ValidationError (field errors such as `attendees.1.sessions`), RegistrationClosed,
     SoldOut, SessionFull, SessionClash, AlreadyRegistered. Nothing is saved when it raises.
+
+    What does not depend on other buyers (the catalogue, the input's own rules) is read
+    and checked before the event lock is taken, so that the lock is held only for
+    counting and writing: that is what bounds how many registrations per second an
+    event can take.
     """
     at = at or timezone.now()
-    event = lock_event(event.pk)
-    if not event.registration_open_at(at) and not waitlist_offer:
-        raise RegistrationClosed()
-    if event.status != Event.Status.PUBLISHED:
-        raise RegistrationClosed()
+    _check_open(event, at, waitlist_offer)
     ticket_types = {t.id: t for t in event.ticket_types.prefetch_related("price_tiers")}
     sessions = {s.id: s for s in event.sessions.all()}
-    buyer_errors = {
+    _check_buyer(buyer)
+    registration_validate(
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        payment_method=payment_method,
+    )
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
+        promo: PromoCode | None = None
+        discount: Discount | None = None
+        if promo_code.strip():
+            promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
+        offer = (
+            _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
+        )
+        _check_not_registered(event, [a.email for a in attendees], at)
+        chosen_sessions = {sid for a in attendees for sid in a.sessions}
+        taken = count_seats(
+            event,
+            at,
+            session_ids=chosen_sessions,
+            virtual_ids={t.id for t in ticket_types.values() if t.is_virtual},
+        )
+        _check_capacity(event, taken, attendees, ticket_types, sessions)
+        price = registration_price(
+            attendees=attendees,
+            ticket_types=ticket_types,
+            sessions=sessions,
+            discount=discount,
+            at=at,
+        )
+        registration = _save_registration(event, buyer, promo, payment_method, price, at)
+        rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
+        if offer is not None:
+            offer.registration = registration
+            offer.save(update_fields=["registration"])
+        if registration.status == Registration.Status.CONFIRMED:
+            notify_registration_confirmed(registration=registration)
+        elif payment_method == PaymentMethod.INVOICE:
+            notify_invoice_issued(registration=registration)
+    # The caller shows what was created: serve it from memory rather than reading it back.
+    _attach(registration, "attendees", rows)
+    return registration
+
+
+def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
+    """Registration must be open; a waiting-list offer may be redeemed after it closes."""
+    if event.status != Event.Status.PUBLISHED:
+        raise RegistrationClosed()
+    if not event.registration_open_at(at) and not waitlist_offer:
+        raise RegistrationClosed()
+
+
+def _check_buyer(buyer: BuyerInput) -> None:
+    errors = {
         f"buyer.{name}": [
             "Contains a character that is not allowed."
             if "\x00" in value
@@ -94,37 +150,8 @@ def registration_create(
         for name, value in vars(buyer).items()
         if len(value) > BUYER_TEXT_LIMITS[name] or "\x00" in value
     }
-    if buyer_errors:
-        raise ValidationError(buyer_errors)
-    registration_validate(
-        attendees=attendees,
-        ticket_types=ticket_types,
-        sessions=sessions,
-        payment_method=payment_method,
-    )
-
-    promo: PromoCode | None = None
-    discount: Discount | None = None
-    if promo_code.strip():
-        promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
-
-    offer = _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
-    _check_not_registered(event, [a.email for a in attendees], at)
-    _check_capacity(event, count_seats(event, at), attendees, ticket_types, sessions)
-
-    price = registration_price(
-        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
-    )
-    registration = _save_registration(event, buyer, promo, payment_method, price, at)
-    _save_attendees(registration, attendees, price, ticket_types, sessions, at)
-    if offer is not None:
-        offer.registration = registration
-        offer.save(update_fields=["registration"])
-    if registration.status == Registration.Status.CONFIRMED:
-        notify_registration_confirmed(registration=registration)
-    elif payment_method == PaymentMethod.INVOICE:
-        notify_invoice_issued(registration=registration)
-    return registration
+    if errors:
+        raise ValidationError(errors)
 
 
 def registration_validate(
@@ -349,7 +376,9 @@ def _save_attendees(
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
     at: datetime,
-) -> None:
+) -> list[Attendee]:
+    """The attendees and their session choices, written in two statements; returned with
+    their choices attached."""
     rows = Attendee.objects.bulk_create(
         [
             Attendee(
@@ -373,13 +402,24 @@ def _save_attendees(
             for a, line in zip(attendees, price.lines, strict=True)
         ]
     )
-    SessionChoice.objects.bulk_create(
+    choices = SessionChoice.objects.bulk_create(
         [
             SessionChoice(attendee=row, session=sessions[sid], price=sessions[sid].price)
             for row, a in zip(rows, attendees, strict=True)
             for sid in a.sessions
         ]
     )
+    for row in rows:
+        _attach(row, "choices", [c for c in choices if c.attendee is row])
+    return rows
+
+
+def _attach(instance, relation: str, objects: list) -> None:
+    """Serve `instance.<relation>.all()` from objects already in hand, as prefetch would."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = {relation: queryset}
 
 
 @transaction.atomic
