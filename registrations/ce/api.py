@@ -18,6 +18,7 @@ from audit.request import audit_request
 from events.api.views import IsOrganizer, organizer_event
 from registrations.ce import selectors, services
 from registrations.models import Attendee
+from registrations.organizer.exports import neutralise
 
 REPORT_COLUMNS = (
     "event",
@@ -38,7 +39,6 @@ REPORT_COLUMNS = (
     "evidence",
 )
 # Full-width forms too: some spreadsheet programs read them as formula signs as well.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 class AttestationInputSerializer(serializers.Serializer):
@@ -153,18 +153,12 @@ class AnswerJsonOrCsv(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-def neutralise(value: object) -> str:
-    """A cell spreadsheet programs show as text, never run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _cell(name: str, value: object) -> str:
     if name == "hours":
         return f"{value:.2f}"
     if name == "session_date":
         return value.isoformat()
-    return neutralise(value)
+    return neutralise("" if value is None else str(value))
 
 
 class CeReportView(APIView):

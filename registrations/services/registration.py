@@ -104,6 +104,7 @@ def registration_create(
         )
         _check_not_registered(event, [a.email for a in attendees], at)
         chosen_sessions = {sid for a in attendees for sid in a.sessions}
+        _refresh_capacities(event, ticket_types, sessions, chosen_sessions)
         taken = count_seats(
             event,
             at,
@@ -130,6 +131,24 @@ def registration_create(
     # The caller shows what was created: serve it from memory rather than reading it back.
     _attach(registration, "attendees", rows)
     return registration
+
+
+def _refresh_capacities(
+    event: Event,
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    chosen_sessions: set[int],
+) -> None:
+    """Capacities as they stand under the lock: an organizer may have changed one since
+    the catalogue was read."""
+    for type_id, capacity in TicketType.objects.filter(event=event).values_list("id", "capacity"):
+        if type_id in ticket_types:
+            ticket_types[type_id].capacity = capacity
+    if chosen_sessions:
+        for session_id, capacity in Session.objects.filter(pk__in=chosen_sessions).values_list(
+            "id", "capacity"
+        ):
+            sessions[session_id].capacity = capacity
 
 
 def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
