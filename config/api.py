@@ -28,6 +28,12 @@ class Pagination(PageNumberPagination):
             raise exceptions.ValidationError({"page": [str(exc)]}) from exc
 
 
+def unpaginated(results: list) -> dict:
+    """A short list (an event's ticket types, sessions, codes) in the paginated shape
+    every list endpoint answers with."""
+    return {"count": len(results), "next": None, "previous": None, "results": results}
+
+
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     """Turn DRF's nested error detail into {"attendees.1.email": ["..."]}."""
     flat: dict[str, list[str]] = {}

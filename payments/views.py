@@ -35,10 +35,7 @@ logger = logging.getLogger(__name__)
 
 
 def _registration(token: str) -> Registration:
-    try:
-        return selectors.registration_by_token(token=token)
-    except Registration.DoesNotExist as exc:
-        raise Http404 from exc
+    return selectors.registration_by_token_or_404(token=token)
 
 
 @require_GET

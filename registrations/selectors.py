@@ -3,6 +3,7 @@
 import hmac
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from registrations.models import Attendee, Registration, SessionChoice, WaitlistEntry
 
@@ -37,6 +38,14 @@ def registration_by_token(*, token: str) -> Registration:
     return registration
 
 
+def registration_by_token_or_404(*, token: str) -> Registration:
+    """registration_by_token for views: an unknown token is a 404 (as get_object_or_404)."""
+    try:
+        return registration_by_token(token=token)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def waitlist_offer_by_token(*, token: str) -> WaitlistEntry:
     if not token or len(token) > 64:
         raise WaitlistEntry.DoesNotExist
@@ -48,3 +57,12 @@ def waitlist_offer_by_token(*, token: str) -> WaitlistEntry:
     if entry is None or not hmac.compare_digest(entry.offer_token, token):
         raise WaitlistEntry.DoesNotExist
     return entry
+
+
+def waitlist_position(*, entry: WaitlistEntry) -> int:
+    """1 for the next person to get an offer of that ticket type, and so on."""
+    return WaitlistEntry.objects.filter(
+        ticket_type_id=entry.ticket_type_id,
+        status=WaitlistEntry.Status.WAITING,
+        created_at__lte=entry.created_at,
+    ).count()

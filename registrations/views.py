@@ -192,10 +192,7 @@ class AttendeeBlock:
 
 
 def _registration_or_404(token: str) -> Registration:
-    try:
-        return selectors.registration_by_token(token=token)
-    except Registration.DoesNotExist as exc:
-        raise Http404 from exc
+    return selectors.registration_by_token_or_404(token=token)
 
 
 def _details_form(attendee: Attendee, data=None) -> AttendeeDetailsForm:

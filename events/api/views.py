@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from audit.models import AuditEntry
 from audit.request import audit_request
-from config.api import Pagination
+from config.api import Pagination, unpaginated
 from events import selectors, services
 from events.api import serializers as s
 from events.models import Event, Session, TicketType
@@ -109,14 +109,7 @@ class OrganizerTicketTypeListView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         event = organizer_event(request, slug)
         ticket_types = event.ticket_types.select_related("event").prefetch_related("price_tiers")
-        return Response(
-            {
-                "count": len(ticket_types),
-                "next": None,
-                "previous": None,
-                "results": [s.TicketTypeOutputSerializer(t).data for t in ticket_types],
-            }
-        )
+        return Response(unpaginated([s.TicketTypeOutputSerializer(t).data for t in ticket_types]))
 
     @extend_schema(
         request=s.TicketTypeInputSerializer, responses={201: s.TicketTypeOutputSerializer}
@@ -153,14 +146,7 @@ class OrganizerSessionListView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         event = organizer_event(request, slug)
         sessions = list(event.sessions.select_related("event"))
-        return Response(
-            {
-                "count": len(sessions),
-                "next": None,
-                "previous": None,
-                "results": [s.SessionOutputSerializer(x).data for x in sessions],
-            }
-        )
+        return Response(unpaginated([s.SessionOutputSerializer(x).data for x in sessions]))
 
     @extend_schema(request=s.SessionInputSerializer, responses={201: s.SessionOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:

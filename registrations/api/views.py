@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import unpaginated
 from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, TicketType
 from payments.api.serializers import payment_data
@@ -32,10 +33,7 @@ def _public_event(slug: str) -> Event:
 
 
 def registration_or_404(token: str) -> Registration:
-    try:
-        return selectors.registration_by_token(token=token)
-    except Registration.DoesNotExist as exc:
-        raise Http404 from exc
+    return selectors.registration_by_token_or_404(token=token)
 
 
 def registration_reloaded(registration: Registration) -> Registration:
@@ -105,9 +103,7 @@ class WaitlistJoinView(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         entry = waitlist_join(ticket_type=ticket_type, **fields)
-        position = entry.event.waitlist.filter(
-            ticket_type=ticket_type, status="waiting", created_at__lte=entry.created_at
-        ).count()
+        position = selectors.waitlist_position(entry=entry)
         return Response(
             {
                 "email": entry.email,
@@ -129,7 +125,7 @@ class OrganizerPromoCodeListView(APIView):
         event = organizer_event(request, slug)
         codes = event.promo_codes.prefetch_related("ticket_types")
         results = s.PromoCodeSerializer(codes, many=True).data
-        return Response({"count": len(results), "next": None, "previous": None, "results": results})
+        return Response(unpaginated(results))
 
     @extend_schema(request=s.PromoCodeInputSerializer, responses={201: s.PromoCodeSerializer})
     def post(self, request: Request, slug: str) -> Response:

@@ -2,24 +2,20 @@
 
 import json
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_http_methods
 
 from audit.models import AuditEntry
 from audit.request import client_ip
 from audit.services import audit_record
 from registrations import selectors
-from registrations.models import Registration
 from registrations.privacy.services import personal_data_export
 
 
 @require_http_methods(["GET", "HEAD"])
 def personal_data_download(request: HttpRequest, token: str) -> HttpResponse:
     """Everything held about the registration's people, as a JSON file to save."""
-    try:
-        registration = selectors.registration_by_token(token=token)
-    except Registration.DoesNotExist as exc:
-        raise Http404 from exc
+    registration = selectors.registration_by_token_or_404(token=token)
     data = personal_data_export(registration=registration)
     audit_record(
         actor=request.user,
