@@ -81,9 +81,14 @@ def main() -> int:
         "LOG_LEVEL": "WARNING",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "THROTTLE_ENABLED": "0",  # measure the registration path, not the rate limiter
+        # Cache and broker in Redis, as in production (its own database, emptied first).
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
     }
     os.environ.update(env)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    import redis
+
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
 
     import django
 

@@ -4,7 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -90,13 +92,32 @@ CATALOGUE_CACHE_SECONDS = 5
 
 
 def event_catalogue_cached(*, slug: str) -> Catalogue:
-    """The public catalogue of an event, cached for a few seconds: the event page is the
-    busiest page of a registration rush. Seats left may lag by up to
-    CATALOGUE_CACHE_SECONDS; registering always counts afresh under the event lock.
-    Raises Event.DoesNotExist."""
-    key = f"catalogue:{slug}"
+    """The public catalogue of an event, cached for a few seconds: the event page, the
+    registration form and the registration API all start from it, and they are the
+    busiest requests of a registration rush. Raises Event.DoesNotExist.
+
+    Seats left may lag by up to CATALOGUE_CACHE_SECONDS: registering always counts afresh
+    under the event lock. An organizer's edit of the event, a ticket type, a price tier
+    or a session forgets the entry when it commits (events.signals), so it shows at once.
+    """
+    key = _catalogue_key(slug)
     catalogue = cache.get(key)
     if catalogue is None:
         catalogue = event_catalogue(event=event_get_visible(slug=slug), at=timezone.now())
         cache.set(key, catalogue, CATALOGUE_CACHE_SECONDS)
     return catalogue
+
+
+def catalogue_forget(*, slug: str) -> None:
+    """Drop the cached catalogue and programme of an event (after an organizer's edit)."""
+    cache.delete_many(
+        [_catalogue_key(slug)]
+        + [
+            make_template_fragment_key("event_programme", [slug, code])
+            for code, _ in settings.LANGUAGES
+        ]
+    )
+
+
+def _catalogue_key(slug: str) -> str:
+    return f"catalogue:{slug}"

@@ -17,73 +17,253 @@ machines, unlike a process-local lock):
   lapses, with no sweep needed; the periodic sweep only records the new status.
 * Only the event row is locked, so there is one lock order and no deadlock.
 
+The tally (how a registration avoids counting, so that an event of thousands takes a
+registration as fast as an empty one):
+
+* Counting costs time in proportion to the seats taken, under the lock. So each new
+  registration also writes the event's `SeatTally`: the seats it counted (or read from
+  the tally) plus its own. The next registration reads the tally instead of counting.
+* The tally is an upper bound of the seats taken, never an exact count: seats freed
+  since (a cancellation, a lapsed hold, an expired offer) are still in it. Deciding
+  "there is room" on an upper bound never oversells; when the tally says "no room",
+  the registration counts exactly before it answers, and writes the exact count back.
+* It stays an upper bound because every other write that could add seats forgets it:
+  `lock_event` does (session swaps, waiting-list offers, late payments), and so does
+  any save of a registration, attendee, session choice or waiting-list entry made
+  outside this path (the admin, say); the next registration then counts afresh.
+* Everything a registration must know under the lock (the tally, or the count when
+  there is none; the capacities as they stand now; whether one of its people is
+  already registered) is read in one statement (`seat_state`), written in SQL.
+
 On SQLite (development) `select_for_update` does nothing, but the database's IMMEDIATE
 transactions let one writer in at a time, which gives the same guarantee.
 """
 
+import json
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count
+from django.db import connection
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from events.inventory import SeatsTaken, register_seat_counter
-from events.models import Event
-from registrations.models import Attendee, SessionChoice, WaitlistEntry, live_registration_q
+from events.models import Event, Session, TicketType
+from registrations.models import (
+    Attendee,
+    Registration,
+    SeatTally,
+    SessionChoice,
+    WaitlistEntry,
+)
 
 
-def lock_event(event_id: int) -> Event:
-    """Lock the event's row until the end of the transaction. Caller holds a transaction."""
-    return Event.objects.select_for_update().get(pk=event_id)
+def lock_event(event_id: int, *, tallies: bool = False) -> Event:
+    """Lock the event's row until the end of the transaction. Caller holds a transaction.
+
+    The event's seat tally is forgotten, since the caller may add seats, unless it
+    `tallies` them itself (registration_create, through `seats_tally`)."""
+    event = Event.objects.select_for_update().get(pk=event_id)
+    if not tallies:
+        seats_tally_forget(event_id)
+    return event
+
+
+@dataclass(frozen=True)
+class SeatState:
+    taken: SeatsTaken
+    ticket_type_capacities: dict[int, int | None] = field(default_factory=dict)
+    session_capacities: dict[int, int | None] = field(default_factory=dict)
+    registered_emails: list[str] = field(default_factory=list)
+    exact: bool = True  # False: `taken` is the tally, an upper bound
 
 
 def count_seats(
-    event: Event,
-    at: datetime | None = None,
-    *,
-    session_ids: set[int] | None = None,
-    virtual_ids: set[int] | None = None,
+    event: Event, at: datetime | None = None, *, session_ids: set[int] | None = None
 ) -> SeatsTaken:
     """Seats taken at `at` by live registrations and live waiting-list offers.
 
-    `session_ids` limits the session counts to those sessions (an empty set: none, and
-    no query); `virtual_ids`, the event's virtual ticket types, saves looking them up.
+    `session_ids` limits the session counts to those sessions (an empty set: none)."""
+    return seat_state(event.pk, at, session_ids=session_ids).taken
+
+
+def seat_state(
+    event_id: int,
+    at: datetime | None = None,
+    *,
+    session_ids: set[int] | None = None,
+    emails: list[str] = (),
+    tallied: bool = False,
+) -> SeatState:
+    """Seats taken at `at`, the capacities of the event's ticket types and of the sessions
+    asked about (`session_ids`: None for all, an empty set for none), and which of
+    `emails` (lower case) already hold a live seat of the event: one statement.
+
+    `tallied`: take the seats from the event's tally when it has one (`exact` is then
+    False); without one, count every session, so that the count can become the tally.
+
+    A seat is taken by an attendee of a live registration (confirmed, or pending payment
+    with its hold still ahead: `registrations.models.live_registration_q`, which this
+    SQL must match) and by a live waiting-list offer.
     """
     at = at or timezone.now()
-    by_ticket_type = Counter(
-        dict(
-            Attendee.objects.filter(registration__event=event)
-            .filter(live_registration_q(at, "registration__"))
-            .order_by()
-            .values_list("ticket_type")
-            .annotate(n=Count("id"))
-        )
-    )
-    by_ticket_type.update(
-        dict(
-            WaitlistEntry.objects.filter(
-                event=event, status=WaitlistEntry.Status.OFFERED, offer_expires_at__gt=at
-            )
-            .order_by()
-            .values_list("ticket_type")
-            .annotate(n=Count("id"))
-        )
-    )
-    by_session: dict[int, int] = {}
-    if session_ids is None or session_ids:
-        choices = SessionChoice.objects.filter(session__event=event)
-        if session_ids is not None:
-            choices = choices.filter(session_id__in=session_ids)
-        by_session = dict(
-            choices.filter(live_registration_q(at, "attendee__registration__"))
-            .order_by()
-            .values_list("session")
-            .annotate(n=Count("id"))
-        )
-    if virtual_ids is None:
-        virtual_ids = set(event.ticket_types.filter(is_virtual=True).values_list("id", flat=True))
-    event_seats = sum(n for type_id, n in by_ticket_type.items() if type_id not in virtual_ids)
-    return SeatsTaken(event=event_seats, ticket_types=dict(by_ticket_type), sessions=by_session)
+    live = "(r.status = %s OR (r.status = %s AND r.expires_at > %s))"
+    when = connection.ops.adapt_datetimefield_value(at)
+    live_params = [Registration.Status.CONFIRMED, Registration.Status.PENDING_PAYMENT, when]
+    attendee, registration = Attendee._meta.db_table, Registration._meta.db_table
+    session, tally = Session._meta.db_table, SeatTally._meta.db_table
+    seats_of_event = f"{attendee} a JOIN {registration} r ON r.id = a.registration_id"
+    untallied, untallied_params = "", []
+    if tallied:
+        untallied = f" AND NOT EXISTS (SELECT 1 FROM {tally} WHERE event_id = %s)"
+        untallied_params = [event_id]
 
+    def sessions_in(ids: set[int] | None) -> tuple[str, list]:
+        if ids is None:
+            return "s.event_id = %s", [event_id]
+        return f"s.id IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
+
+    parts = [
+        (
+            f"SELECT 'type' AS kind, a.ticket_type_id AS id, COUNT(*) AS n, NULL AS text "
+            f"FROM {seats_of_event} WHERE r.event_id = %s AND {live}{untallied} "
+            f"GROUP BY a.ticket_type_id",
+            [event_id, *live_params, *untallied_params],
+        ),
+        (
+            f"SELECT 'type', w.ticket_type_id, COUNT(*), NULL FROM "
+            f"{WaitlistEntry._meta.db_table} w WHERE w.event_id = %s AND w.status = %s "
+            f"AND w.offer_expires_at > %s{untallied} GROUP BY w.ticket_type_id",
+            [event_id, WaitlistEntry.Status.OFFERED, when, *untallied_params],
+        ),
+        (
+            # Capacity, and whether the type is virtual (its seats not the event's).
+            f"SELECT CASE WHEN t.is_virtual THEN 'virtual_capacity' ELSE 'capacity' END, "
+            f"t.id, t.capacity, NULL FROM {TicketType._meta.db_table} t WHERE t.event_id = %s",
+            [event_id],
+        ),
+    ]
+    counted = None if tallied else session_ids
+    if counted is None or counted:
+        where, params = sessions_in(counted)
+        parts.append(
+            (
+                f"SELECT 'session', c.session_id, COUNT(*), NULL FROM "
+                f"{SessionChoice._meta.db_table} c JOIN {session} s ON s.id = c.session_id "
+                f"JOIN {attendee} a ON a.id = c.attendee_id "
+                f"JOIN {registration} r ON r.id = a.registration_id "
+                f"WHERE {where} AND r.event_id = %s AND {live}{untallied} "
+                f"GROUP BY c.session_id",
+                [*params, event_id, *live_params, *untallied_params],
+            )
+        )
+    if session_ids is None or session_ids:
+        where, params = sessions_in(session_ids)
+        parts.append(
+            (
+                f"SELECT 'session_capacity', s.id, s.capacity, NULL FROM {session} s WHERE {where}",
+                params,
+            )
+        )
+    if emails:
+        parts.append(
+            (
+                # From the emails to their registrations, never the other way round (a
+                # scalar subquery, which PostgreSQL does not turn into a join), whatever
+                # the statistics say: an event that just opened has none.
+                f"SELECT 'registered', NULL, NULL, a.email FROM {attendee} a "
+                f"WHERE a.email IN ({', '.join(['%s'] * len(emails))}) AND (SELECT r.event_id "
+                f"FROM {registration} r WHERE r.id = a.registration_id AND {live}) = %s",
+                [*emails, *live_params, event_id],
+            )
+        )
+    if tallied:
+        parts.append(
+            (
+                f"SELECT 'tally', NULL, NULL, CAST(taken AS TEXT) FROM {tally} WHERE event_id = %s",
+                [event_id],
+            )
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
+        )
+        rows = cursor.fetchall()
+
+    by_type: Counter[int] = Counter()
+    by_session: dict[int, int] = {}
+    type_capacities: dict[int, int | None] = {}
+    session_capacities: dict[int, int | None] = {}
+    virtual: set[int] = set()
+    registered: list[str] = []
+    from_tally = None
+    for kind, key, n, text in rows:
+        if kind == "type":
+            by_type[key] += n
+        elif kind == "session":
+            by_session[key] = n
+        elif kind == "session_capacity":
+            session_capacities[key] = n
+        elif kind == "registered":
+            registered.append(text)
+        elif kind == "tally":
+            from_tally = json.loads(text)
+        else:
+            type_capacities[key] = n
+            if kind == "virtual_capacity":
+                virtual.add(key)
+    if from_tally is not None:
+        by_type = Counter({int(k): n for k, n in from_tally["types"].items()})
+        by_session = {int(k): n for k, n in from_tally["sessions"].items()}
+    taken = SeatsTaken(
+        event=sum(n for type_id, n in by_type.items() if type_id not in virtual),
+        ticket_types=dict(by_type),
+        sessions=by_session,
+    )
+    return SeatState(
+        taken, type_capacities, session_capacities, registered, exact=from_tally is None
+    )
+
+
+def seats_tally(event_id: int, taken: SeatsTaken) -> None:
+    """Write the event's tally (under the event lock): seats taken, as counted or as
+    tallied before, plus the seats the caller has just taken."""
+    taken_json = json.dumps(
+        {
+            "types": {str(k): n for k, n in taken.ticket_types.items() if n},
+            "sessions": {str(k): n for k, n in taken.sessions.items() if n},
+        }
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {SeatTally._meta.db_table} (event_id, taken) VALUES (%s, %s) "
+            f"ON CONFLICT (event_id) DO UPDATE SET taken = excluded.taken",
+            [event_id, taken_json],
+        )
+
+
+def seats_tally_forget(event_id: int) -> None:
+    SeatTally.objects.filter(event_id=event_id).delete()
+
+
+def _forget_tally_on_save(sender, instance, created: bool = False, update_fields=None, **kwargs):
+    """A whole-row save (the admin's) may add seats outside this module's path: the tally
+    no longer bounds them. The services save only the fields they change, and take the
+    event lock (which forgets the tally) when they add seats; registration_create writes
+    its attendees and choices in bulk, without signals."""
+    if update_fields is not None or (sender is Registration and created):
+        return
+    if sender is Attendee:
+        tallies = SeatTally.objects.filter(event__registrations__id=instance.registration_id)
+    elif sender is SessionChoice:
+        tallies = SeatTally.objects.filter(event__sessions__id=instance.session_id)
+    else:
+        tallies = SeatTally.objects.filter(event_id=instance.event_id)
+    tallies.delete()
+
+
+for _model in (Registration, Attendee, SessionChoice, WaitlistEntry):
+    post_save.connect(_forget_tally_on_save, sender=_model, dispatch_uid=f"tally:{_model.__name__}")
 
 register_seat_counter(count_seats)

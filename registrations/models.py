@@ -88,7 +88,9 @@ class RegistrationQuerySet(models.QuerySet):
 
 
 def live_registration_q(at, prefix: str = "") -> Q:
-    """Q for a registration that holds seats at `at`, reached through `prefix`."""
+    """Q for a registration that holds seats at `at`, reached through `prefix`.
+
+    registrations.capacity.seat_state says the same in SQL: change both together."""
     return Q(**{f"{prefix}status": Registration.Status.CONFIRMED}) | Q(
         **{
             f"{prefix}status": Registration.Status.PENDING_PAYMENT,
@@ -338,6 +340,20 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attendee} attests {self.session}"
+
+
+class SeatTally(models.Model):
+    """An upper bound of the seats an event's registrations take, kept so that a
+    registration need not count them all under the event lock (registrations.capacity)."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # {"types": {"<ticket type id>": n}, "sessions": {"<session id>": n}}
+    taken = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"Seats tallied for {self.event_id}"
 
 
 class OutboxMessage(models.Model):

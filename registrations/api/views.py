@@ -1,7 +1,6 @@
 """Registration API: register, look up and change by token, cancel, waiting list, promo codes."""
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -11,6 +10,7 @@ from rest_framework.views import APIView
 from config.api import unpaginated
 from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, TicketType
+from events.selectors import event_catalogue_cached
 from payments.api.serializers import payment_data
 from payments.services import (
     PaymentUnavailable,
@@ -29,7 +29,11 @@ REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.m
 
 
 def _public_event(slug: str) -> Event:
-    return get_object_or_404(Event.objects.visible(), slug=slug)
+    """The event with its ticket types, tiers and sessions, from the cached catalogue."""
+    try:
+        return event_catalogue_cached(slug=slug).event
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def registration_or_404(token: str) -> Registration:

@@ -7,11 +7,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from events.inventory import SeatsTaken, seats_left
 from events.models import Event, Session, TicketType
-from registrations.capacity import count_seats, lock_event
+from registrations.capacity import SeatState, count_seats, lock_event, seat_state, seats_tally
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import (
     AlreadyRegistered,
@@ -29,7 +30,6 @@ from registrations.models import (
     Registration,
     SessionChoice,
     WaitlistEntry,
-    live_registration_q,
     new_code,
 )
 from registrations.notifications import (
@@ -83,7 +83,9 @@ def registration_create(
     """
     at = at or timezone.now()
     _check_open(event, at, waitlist_offer)
-    ticket_types = {t.id: t for t in event.ticket_types.prefetch_related("price_tiers")}
+    # Served by the event's prefetch when it comes from the (cached) catalogue.
+    prefetch_related_objects([event], "ticket_types__price_tiers", "sessions")
+    ticket_types = {t.id: t for t in event.ticket_types.all()}
     sessions = {s.id: s for s in event.sessions.all()}
     _check_buyer(buyer)
     registration_validate(
@@ -93,7 +95,7 @@ def registration_create(
         payment_method=payment_method,
     )
     with transaction.atomic():
-        event = lock_event(event.pk)
+        event = lock_event(event.pk, tallies=True)
         _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
         promo: PromoCode | None = None
         discount: Discount | None = None
@@ -102,16 +104,23 @@ def registration_create(
         offer = (
             _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
         )
-        _check_not_registered(event, [a.email for a in attendees], at)
-        chosen_sessions = {sid for a in attendees for sid in a.sessions}
-        _refresh_capacities(event, ticket_types, sessions, chosen_sessions)
-        taken = count_seats(
-            event,
+        state = seat_state(
+            event.pk,
             at,
-            session_ids=chosen_sessions,
-            virtual_ids={t.id for t in ticket_types.values() if t.is_virtual},
+            session_ids={sid for a in attendees for sid in a.sessions},
+            emails=[a.email.strip().lower() for a in attendees],
+            tallied=True,
         )
-        _check_capacity(event, taken, attendees, ticket_types, sessions)
+        _check_not_registered(state)
+        _refresh_capacities(state, ticket_types, sessions)
+        taken = state.taken
+        try:
+            _check_capacity(event, taken, attendees, ticket_types, sessions)
+        except (SoldOut, SessionFull):
+            if state.exact:
+                raise
+            taken = count_seats(event, at)  # the tally is an upper bound: count exactly
+            _check_capacity(event, taken, attendees, ticket_types, sessions)
         price = registration_price(
             attendees=attendees,
             ticket_types=ticket_types,
@@ -124,6 +133,7 @@ def registration_create(
         if offer is not None:
             offer.registration = registration
             offer.save(update_fields=["registration"])
+        seats_tally(event.pk, _with_seats_of(taken, attendees))
         if registration.status == Registration.Status.CONFIRMED:
             notify_registration_confirmed(registration=registration)
         elif payment_method == PaymentMethod.INVOICE:
@@ -133,21 +143,25 @@ def registration_create(
     return registration
 
 
+def _with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
+    by_type, by_session = dict(taken.ticket_types), dict(taken.sessions)
+    for attendee in attendees:
+        by_type[attendee.ticket_type] = by_type.get(attendee.ticket_type, 0) + 1
+        for sid in attendee.sessions:
+            by_session[sid] = by_session.get(sid, 0) + 1
+    return SeatsTaken(ticket_types=by_type, sessions=by_session)
+
+
 def _refresh_capacities(
-    event: Event,
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-    chosen_sessions: set[int],
+    state: SeatState, ticket_types: dict[int, TicketType], sessions: dict[int, Session]
 ) -> None:
     """Capacities as they stand under the lock: an organizer may have changed one since
     the catalogue was read."""
-    for type_id, capacity in TicketType.objects.filter(event=event).values_list("id", "capacity"):
+    for type_id, capacity in state.ticket_type_capacities.items():
         if type_id in ticket_types:
             ticket_types[type_id].capacity = capacity
-    if chosen_sessions:
-        for session_id, capacity in Session.objects.filter(pk__in=chosen_sessions).values_list(
-            "id", "capacity"
-        ):
+    for session_id, capacity in state.session_capacities.items():
+        if session_id in sessions:
             sessions[session_id].capacity = capacity
 
 
@@ -292,15 +306,11 @@ def check_session_clashes(chosen: list[Session]) -> None:
             raise SessionClash(f"“{first.title}” and “{second.title}” take place at the same time.")
 
 
-def _check_not_registered(event: Event, emails: list[str], at: datetime) -> None:
-    taken = (
-        Attendee.objects.filter(registration__event=event, email__in=[e.lower() for e in emails])
-        .filter(live_registration_q(at, "registration__"))
-        .values_list("email", flat=True)
-        .first()
-    )
-    if taken:
-        raise AlreadyRegistered(f"{taken} is already registered for this event.")
+def _check_not_registered(state: SeatState) -> None:
+    if state.registered_emails:
+        raise AlreadyRegistered(
+            f"{state.registered_emails[0]} is already registered for this event."
+        )
 
 
 def _check_capacity(
@@ -487,8 +497,9 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
         )
         for a in attendees
     ]
-    _check_not_registered(event, [a.email for a in attendees], at)
-    _check_capacity(event, count_seats(event, at), wanted, ticket_types, sessions)
+    state = seat_state(event.pk, at, emails=[a.email for a in attendees])
+    _check_not_registered(state)
+    _check_capacity(event, state.taken, wanted, ticket_types, sessions)
 
 
 @transaction.atomic

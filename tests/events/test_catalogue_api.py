@@ -313,3 +313,26 @@ def test_event_that_ended_is_not_open_for_registration():
         registration_closes_at=None,
     )
     assert event.registration_open is False
+
+
+def test_cached_catalogue_is_forgotten_when_the_organizer_edits_it(api):
+    event = EventFactory()
+    ticket = TicketTypeFactory(event=event, price=Decimal("100.00"))
+    url = f"/api/v1/events/{event.slug}/"
+    assert api.get(url).json()["ticket_types"][0]["price"] == "100.00"  # now cached
+
+    ticket.price = Decimal("120.00")
+    ticket.save()
+    assert api.get(url).json()["ticket_types"][0]["price"] == "120.00"
+
+    PriceTierFactory(
+        ticket_type=ticket, price=Decimal("90.00"), until=timezone.now() + timedelta(days=3)
+    )
+    assert api.get(url).json()["ticket_types"][0]["price"] == "90.00"
+
+    SessionFactory(event=event, title="Added late")
+    assert [s["title"] for s in api.get(url).json()["sessions"]] == ["Added late"]
+
+    event.status = Event.Status.DRAFT
+    event.save()
+    assert api.get(url).status_code == 404

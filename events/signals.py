@@ -1,0 +1,47 @@
+"""Cached catalogues forgotten when what they show changes.
+
+Any save or delete of an event, ticket type, price tier or session (through the services,
+the admin or the API) drops that event's cached catalogue once the transaction commits,
+so the next reader builds it afresh from the database. (Seats taken are not edits: the
+catalogue shows them up to CATALOGUE_CACHE_SECONDS late.)
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from events.models import Event, PriceTier, Session, TicketType
+from events.selectors import catalogue_forget
+
+
+@receiver([post_save, post_delete], sender=Event)
+def _event_changed(sender, instance: Event, **kwargs) -> None:
+    _forget_on_commit(instance.slug)
+
+
+@receiver([post_save, post_delete], sender=TicketType)
+@receiver([post_save, post_delete], sender=Session)
+def _part_changed(sender, instance: TicketType | Session, **kwargs) -> None:
+    _forget_on_commit(_slug_of(instance.event_id))
+
+
+@receiver([post_save, post_delete], sender=PriceTier)
+def _tier_changed(sender, instance: PriceTier, **kwargs) -> None:
+    slug = (
+        Event.objects.filter(ticket_types__id=instance.ticket_type_id)
+        .values_list("slug", flat=True)
+        .first()
+    )
+    _forget_on_commit(slug)
+
+
+def _slug_of(event_id: int) -> str | None:
+    return Event.objects.filter(pk=event_id).values_list("slug", flat=True).first()
+
+
+def _forget_on_commit(slug: str | None) -> None:
+    """Forget now, and again once committed: a reader between the two may have cached
+    the state from before the change."""
+    if slug:
+        catalogue_forget(slug=slug)
+        transaction.on_commit(lambda: catalogue_forget(slug=slug))
