@@ -20,56 +20,93 @@ from registrations.models import (
     SessionChoice,
     WaitlistEntry,
 )
-from registrations.outbox import outbox_enqueue
+from registrations.outbox import outbox_enqueue, outbox_enqueue_new
 
 Kind = OutboxMessage.Kind
+
+
+def notify_registration_created(*, registration: Registration, attendees: list[Attendee]) -> None:
+    """What a registration just written tells: when free (confirmed at once) its
+    confirmations, when paid by invoice the invoice; by card nothing until it is paid.
+
+    `attendees` are its rows, with their choices. Every notice names rows created in this
+    same transaction, so none can exist yet: they are written in one statement."""
+    if registration.status == Registration.Status.CONFIRMED:
+        outbox_enqueue_new(_confirmation_notices(registration, attendees))
+    elif registration.payment_method == PaymentMethod.INVOICE:
+        outbox_enqueue_new([_invoice_notice(registration)])
 
 
 def notify_registration_confirmed(*, registration: Registration, resend: bool = False) -> None:
     """Order confirmation to the buyer; each attendee their confirmation with the event's
     invite, and one invite per chosen session."""
     suffix = f":resend:{timezone.now().timestamp()}" if resend else ""
-    outbox_enqueue(
-        kind=Kind.ORDER_CONFIRMATION,
-        to_email=registration.buyer_email,
-        registration=registration,
-        dedupe_key=f"order_confirmation:{registration.pk}{suffix}",
-    )
-    for attendee in registration.attendees.prefetch_related("choices"):
-        _welcome_attendee(attendee, suffix=suffix)
+    attendees = registration.attendees.prefetch_related("choices")
+    for notice in _confirmation_notices(registration, attendees, suffix=suffix):
+        outbox_enqueue(**notice)
+
+
+def _confirmation_notices(registration: Registration, attendees, *, suffix: str = "") -> list:
+    notices = [
+        {
+            "kind": Kind.ORDER_CONFIRMATION,
+            "to_email": registration.buyer_email,
+            "registration": registration,
+            "dedupe_key": f"order_confirmation:{registration.pk}{suffix}",
+        }
+    ]
+    for attendee in attendees:
+        notices += _welcome_notices(attendee, suffix=suffix)
+    return notices
 
 
 def _welcome_attendee(attendee: Attendee, *, suffix: str = "") -> None:
-    outbox_enqueue(
-        kind=Kind.ATTENDEE_CONFIRMATION,
-        to_email=attendee.email,
-        attendee=attendee,
-        dedupe_key=f"attendee_confirmation:{attendee.pk}:{attendee.email}{suffix}",
-    )
-    for choice in attendee.choices.all():
-        _session_invite(attendee, choice, "REQUEST", suffix=suffix)
+    for notice in _welcome_notices(attendee, suffix=suffix):
+        outbox_enqueue(**notice)
+
+
+def _welcome_notices(attendee: Attendee, *, suffix: str = "") -> list[dict]:
+    return [
+        {
+            "kind": Kind.ATTENDEE_CONFIRMATION,
+            "to_email": attendee.email,
+            "attendee": attendee,
+            "dedupe_key": f"attendee_confirmation:{attendee.pk}:{attendee.email}{suffix}",
+        }
+    ] + [
+        _session_invite_notice(attendee, choice, "REQUEST", suffix=suffix)
+        for choice in attendee.choices.all()
+    ]
 
 
 def _session_invite(
     attendee: Attendee, choice: SessionChoice, method: str, *, suffix: str = "", to_email: str = ""
 ) -> None:
+    outbox_enqueue(
+        **_session_invite_notice(attendee, choice, method, suffix=suffix, to_email=to_email)
+    )
+
+
+def _session_invite_notice(
+    attendee: Attendee, choice: SessionChoice, method: str, *, suffix: str = "", to_email: str = ""
+) -> dict:
     to_email = to_email or attendee.email
-    outbox_enqueue(
-        kind=Kind.SESSION_INVITE,
-        to_email=to_email,
-        attendee=attendee,
-        context={"method": method, "choice_id": choice.pk, "session_id": choice.session_id},
-        dedupe_key=f"session_invite:{choice.pk}:{method}:{to_email}{suffix}",
-    )
+    return {
+        "kind": Kind.SESSION_INVITE,
+        "to_email": to_email,
+        "attendee": attendee,
+        "context": {"method": method, "choice_id": choice.pk, "session_id": choice.session_id},
+        "dedupe_key": f"session_invite:{choice.pk}:{method}:{to_email}{suffix}",
+    }
 
 
-def notify_invoice_issued(*, registration: Registration) -> None:
-    outbox_enqueue(
-        kind=Kind.ORDER_CONFIRMATION,
-        to_email=registration.buyer_email,
-        registration=registration,
-        dedupe_key=f"invoice:{registration.pk}",
-    )
+def _invoice_notice(registration: Registration) -> dict:
+    return {
+        "kind": Kind.ORDER_CONFIRMATION,
+        "to_email": registration.buyer_email,
+        "registration": registration,
+        "dedupe_key": f"invoice:{registration.pk}",
+    }
 
 
 def notify_registration_cancelled(

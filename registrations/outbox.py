@@ -52,6 +52,30 @@ def outbox_enqueue(
     return message
 
 
+def outbox_enqueue_new(notices: list[dict]) -> list[OutboxMessage]:
+    """Write several emails in one statement, each given as `outbox_enqueue`'s arguments.
+
+    Only for notices whose dedupe keys name rows created in the same transaction (a new
+    registration's): they cannot exist yet, so no savepoint guards each row. A clash
+    would be a bug, and raises IntegrityError."""
+    messages = OutboxMessage.objects.bulk_create(
+        [
+            OutboxMessage(
+                kind=notice["kind"],
+                to_email=notice["to_email"],
+                registration=notice.get("registration") or notice["attendee"].registration,
+                attendee=notice.get("attendee"),
+                context=notice.get("context") or {},
+                dedupe_key=notice["dedupe_key"],
+            )
+            for notice in notices
+        ]
+    )
+    ids = [message.pk for message in messages]
+    transaction.on_commit(lambda: [_queue(message_id) for message_id in ids])
+    return messages
+
+
 def _queue(message_id: int) -> None:
     from registrations.tasks import send_outbox_message
 

@@ -33,9 +33,9 @@ from registrations.models import (
     new_code,
 )
 from registrations.notifications import (
-    notify_invoice_issued,
     notify_registration_cancelled,
     notify_registration_confirmed,
+    notify_registration_created,
 )
 from registrations.pricing import Discount, Line, Quote, quote
 from registrations.services.inputs import AttendeeInput, BuyerInput
@@ -43,6 +43,7 @@ from registrations.services.promo import promo_code_resolve
 from registrations.services.waitlist import waitlist_offer_next
 
 MAX_ATTENDEES = 50
+REFERENCE_DRAWS = 5
 
 
 def reference_prefix(event: Event) -> str:
@@ -94,53 +95,82 @@ def registration_create(
         sessions=sessions,
         payment_method=payment_method,
     )
-    with transaction.atomic():
-        event = lock_event(event.pk, tallies=True)
-        _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
-        promo: PromoCode | None = None
-        discount: Discount | None = None
-        if promo_code.strip():
-            promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
-        offer = (
-            _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
-        )
-        state = seat_state(
-            event.pk,
-            at,
-            session_ids={sid for a in attendees for sid in a.sessions},
-            emails=[a.email.strip().lower() for a in attendees],
-            tallied=True,
-        )
-        _check_not_registered(state)
-        _refresh_capacities(state, ticket_types, sessions)
-        taken = state.taken
+    for attempt in range(REFERENCE_DRAWS):
         try:
-            _check_capacity(event, taken, attendees, ticket_types, sessions)
-        except (SoldOut, SessionFull):
-            if state.exact:
+            with transaction.atomic():
+                registration, rows = _register_under_lock(
+                    event,
+                    buyer,
+                    attendees,
+                    ticket_types,
+                    sessions,
+                    promo_code,
+                    payment_method,
+                    waitlist_offer,
+                    at,
+                )
+            break
+        except IntegrityError:
+            # A reference (five characters) already in use: draw again, from the start.
+            if attempt == REFERENCE_DRAWS - 1:
                 raise
-            taken = count_seats(event, at)  # the tally is an upper bound: count exactly
-            _check_capacity(event, taken, attendees, ticket_types, sessions)
-        price = registration_price(
-            attendees=attendees,
-            ticket_types=ticket_types,
-            sessions=sessions,
-            discount=discount,
-            at=at,
-        )
-        registration = _save_registration(event, buyer, promo, payment_method, price, at)
-        rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
-        if offer is not None:
-            offer.registration = registration
-            offer.save(update_fields=["registration"])
-        seats_tally(event.pk, _with_seats_of(taken, attendees))
-        if registration.status == Registration.Status.CONFIRMED:
-            notify_registration_confirmed(registration=registration)
-        elif payment_method == PaymentMethod.INVOICE:
-            notify_invoice_issued(registration=registration)
     # The caller shows what was created: serve it from memory rather than reading it back.
     _attach(registration, "attendees", rows)
     return registration
+
+
+def _register_under_lock(
+    event: Event,
+    buyer: BuyerInput,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+    promo_code: str,
+    payment_method: str,
+    waitlist_offer: str,
+    at: datetime,
+) -> tuple[Registration, list[Attendee]]:
+    """Lock the event, check what depends on other buyers, write. Caller holds a
+    transaction."""
+    event = lock_event(event.pk, tallies=True)
+    _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
+    promo: PromoCode | None = None
+    discount: Discount | None = None
+    if promo_code.strip():
+        promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
+    offer = _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
+    state = seat_state(
+        event.pk,
+        at,
+        session_ids={sid for a in attendees for sid in a.sessions},
+        emails=[a.email.strip().lower() for a in attendees],
+        tallied=True,
+    )
+    _check_not_registered(state)
+    _refresh_capacities(state, ticket_types, sessions)
+    taken = state.taken
+    try:
+        _check_capacity(event, taken, attendees, ticket_types, sessions)
+    except (SoldOut, SessionFull):
+        if state.exact:
+            raise
+        taken = count_seats(event, at)  # the tally is an upper bound: count exactly
+        _check_capacity(event, taken, attendees, ticket_types, sessions)
+    price = registration_price(
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        discount=discount,
+        at=at,
+    )
+    registration = _save_registration(event, buyer, promo, payment_method, price, at)
+    rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
+    if offer is not None:
+        offer.registration = registration
+        offer.save(update_fields=["registration"])
+    seats_tally(event.pk, _with_seats_of(taken, attendees))
+    notify_registration_created(registration=registration, attendees=rows)
+    return registration, rows
 
 
 def _with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
@@ -386,16 +416,9 @@ def _save_registration(
         created_at=at,
         confirmed_at=at if free else None,
     )
-    prefix = reference_prefix(event)
-    for _attempt in range(8):
-        registration.reference = f"{prefix}-{new_code()}"
-        try:
-            with transaction.atomic():
-                registration.save()
-            return registration
-        except IntegrityError:
-            continue  # a reference already in use: draw again
-    raise RuntimeError("Could not draw a unique registration reference.")
+    registration.reference = f"{reference_prefix(event)}-{new_code()}"
+    registration.save()
+    return registration
 
 
 def _save_attendees(

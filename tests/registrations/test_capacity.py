@@ -184,3 +184,19 @@ def test_writes_that_take_seats_under_the_lock_forget_the_tally(api):
     with transaction.atomic():
         lock_event(event.pk)  # a session swap, a waiting-list offer, a late payment
     assert _tallied(event) is None
+
+
+def test_a_reference_already_in_use_is_drawn_again_with_nothing_left_behind(api, monkeypatch):
+    """References are short (five characters): two registrations may draw the same one.
+    The second starts again from the top, under the lock, with a new draw."""
+    event = EventFactory(capacity=100)
+    ticket = TicketTypeFactory(event=event, capacity=2)
+    draws = iter(["SAME5", "BADGE00001", "SAME5", "OTHER", "BADGE00002"])
+    monkeypatch.setattr(
+        "registrations.services.registration.new_code", lambda length=5: next(draws)
+    )
+    first = _register(api, event, attendee(ticket)).json()
+    second = _register(api, event, attendee(ticket)).json()
+    assert first["reference"].endswith("-SAME5") and second["reference"].endswith("-OTHER")
+    assert Attendee.objects.filter(ticket_type=ticket).count() == 2
+    assert _tallied(event) == {str(ticket.id): 2}  # the failed attempt tallied nothing
