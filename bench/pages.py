@@ -72,11 +72,17 @@ def main() -> None:
 
 
 def purchase_cpu(event, ticket, count: int) -> None:
-    """In-process, so the server's CPU is the process's: the four pages of a purchase."""
+    """In-process, so the server's CPU is the process's: the four pages of a purchase.
+
+    One test client serves every purchase, as one gunicorn worker serves many visitors
+    (a new client would set up the middleware again, which a server does once); its
+    cookies are cleared, so that each purchase is a new visitor with a new session."""
     from django.test import Client
 
+    client = Client()
+
     def one(n: int) -> None:
-        client = Client()
+        client.cookies.clear()
         client.get(f"/events/{event.slug}/")
         url = f"/registrations/register/{event.slug}/"
         client.get(url)

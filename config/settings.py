@@ -72,6 +72,8 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Form fields: Django's form templates through Jinja2, at half the CPU (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

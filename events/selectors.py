@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -117,6 +118,13 @@ def catalogue_forget(*, slug: str) -> None:
             for code, _ in settings.LANGUAGES
         ]
     )
+
+
+def catalogue_forget_on_commit(*, slug: str) -> None:
+    """Forget now, and again once the transaction commits: a reader between the two may
+    have cached the state from before the change."""
+    catalogue_forget(slug=slug)
+    transaction.on_commit(lambda: catalogue_forget(slug=slug))
 
 
 def _catalogue_key(slug: str) -> str:

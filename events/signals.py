@@ -6,12 +6,11 @@ so the next reader builds it afresh from the database. (Seats taken are not edit
 catalogue shows them up to CATALOGUE_CACHE_SECONDS late.)
 """
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from events.models import Event, PriceTier, Session, TicketType
-from events.selectors import catalogue_forget
+from events.selectors import catalogue_forget_on_commit
 
 
 @receiver([post_save, post_delete], sender=Event)
@@ -40,8 +39,5 @@ def _slug_of(event_id: int) -> str | None:
 
 
 def _forget_on_commit(slug: str | None) -> None:
-    """Forget now, and again once committed: a reader between the two may have cached
-    the state from before the change."""
     if slug:
-        catalogue_forget(slug=slug)
-        transaction.on_commit(lambda: catalogue_forget(slug=slug))
+        catalogue_forget_on_commit(slug=slug)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
 from events.models import Event
-from events.selectors import event_catalogue, event_get_visible
+from events.selectors import Catalogue, event_catalogue_cached
 from payments.services import registration_cancel_with_refund
 from registrations import selectors
 from registrations.forms import (
@@ -55,9 +55,11 @@ def _conflict(exc: Conflict) -> dict:
     return {"code": exc.code, "title": CONFLICT_TITLES.get(exc.code, ""), "detail": exc.detail}
 
 
-def _visible_event(slug: str) -> Event:
+def _visible_catalogue(slug: str) -> Catalogue:
+    """The event with its prices and seats left, from the cached catalogue: the seats
+    may lag by a few seconds, registering counts them under the event lock."""
     try:
-        return event_get_visible(slug=slug)
+        return event_catalogue_cached(slug=slug)
     except Event.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -77,7 +79,8 @@ def _live_offer(event: Event, token: str) -> WaitlistEntry | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event(slug)
+    catalogue = _visible_catalogue(slug)
+    event = catalogue.event
     now = timezone.now()
     if request.method == "POST":
         offer_token = request.POST.get("order-waitlist_offer", "")
@@ -87,7 +90,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     if event.status != Event.Status.PUBLISHED or not (event.registration_open_at(now) or offer):
         return render(request, "registrations/closed.html", {"event": event})
     menu = registration_menu(
-        event_catalogue(event=event, at=now),
+        catalogue,
         offer_ticket_type_id=offer.ticket_type_id if offer else None,
     )
     if request.method != "POST":
@@ -215,10 +218,9 @@ def _manage_menu(registration: Registration) -> Menu | None:
     if not registration.holds_seats or timezone.now() >= registration.event.ends_at:
         return None
     try:
-        event = event_get_visible(slug=registration.event.slug)
+        return registration_menu(event_catalogue_cached(slug=registration.event.slug))
     except Event.DoesNotExist:
         return None
-    return registration_menu(event_catalogue(event=event, at=timezone.now()))
 
 
 def _manage_page(
@@ -333,7 +335,7 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_event(slug)
+    event = _visible_catalogue(slug).event
     if event.status != Event.Status.PUBLISHED:
         return render(request, "registrations/closed.html", {"event": event})
     if request.method != "POST":

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from events.inventory import SeatsTaken, seats_left
 from events.models import Event, Session, TicketType
+from events.selectors import catalogue_forget_on_commit
 from registrations.capacity import SeatState, count_seats, lock_event, seat_state, seats_tally
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import (
@@ -168,12 +169,43 @@ def _register_under_lock(
     if offer is not None:
         offer.registration = registration
         offer.save(update_fields=["registration"])
-    seats_tally(event.pk, _with_seats_of(taken, attendees))
+    taken = _with_seats_of(taken, attendees)
+    seats_tally(event.pk, taken)
+    if _sold_out_now(event, taken, attendees, ticket_types, sessions):
+        # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
+        catalogue_forget_on_commit(slug=event.slug)
     notify_registration_created(registration=registration, attendees=rows)
     return registration, rows
 
 
+def _sold_out_now(
+    event: Event,
+    taken: SeatsTaken,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+) -> bool:
+    """Whether these seats (or the tally's upper bound) fill the event or a level taken."""
+    type_ids = {a.ticket_type for a in attendees}
+    in_person = sum(
+        n
+        for tid, n in taken.ticket_types.items()
+        if tid in ticket_types and not ticket_types[tid].is_virtual
+    )
+    return (
+        seats_left(event.capacity, in_person) == 0
+        or any(
+            seats_left(ticket_types[tid].capacity, taken.ticket_types[tid]) == 0 for tid in type_ids
+        )
+        or any(
+            seats_left(sessions[sid].capacity, taken.sessions[sid]) == 0
+            for sid in {sid for a in attendees for sid in a.sessions}
+        )
+    )
+
+
 def _with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
+    """`taken` plus the seats of `attendees` (ticket types and sessions)."""
     by_type, by_session = dict(taken.ticket_types), dict(taken.sessions)
     for attendee in attendees:
         by_type[attendee.ticket_type] = by_type.get(attendee.ticket_type, 0) + 1
