@@ -4,11 +4,15 @@ Locking strategy (PostgreSQL; it holds across any number of gunicorn workers and
 machines, unlike a process-local lock):
 
 * Every write that *takes* seats of an event (a registration, a session swap, a waiting
-  list offer, a late payment keeping its seat) first locks that event's row with
-  `SELECT ... FOR UPDATE` (`lock_event`), then counts the seats taken, then writes, all
-  in one transaction. Writers for the same event therefore run one after another, and
-  each one counts what the previous ones committed: no level (event, ticket type,
-  session) and no promo code's `max_uses` can be exceeded, whatever the concurrency.
+  list offer, a late payment keeping its seat) locks that event's row with
+  `SELECT ... FOR NO KEY UPDATE` (`lock_event`) and counts the seats taken under the
+  lock, in the transaction of its write. Writers for the same event therefore run one
+  after another, and each one counts what the previous ones committed: no level (event,
+  ticket type, session) and no promo code's `max_uses` can be exceeded, whatever the
+  concurrency.
+* A registration writes its rows *before* taking the lock (nobody else sees them until
+  it commits) and counts without them (`excluding`); refused, it raises and its writes
+  are rolled back. Under the lock it only reads the seats, writes the tally, commits.
 * Writes that only *free* seats (cancelling, expiring) need no lock: they can only make
   the next count smaller.
 * Seats are counted, not kept in counters: a seat is taken by an attendee of a
@@ -62,9 +66,14 @@ from registrations.models import (
 def lock_event(event_id: int, *, tallies: bool = False) -> Event:
     """Lock the event's row until the end of the transaction. Caller holds a transaction.
 
+    `FOR NO KEY UPDATE`: writers of the same event still run one after another, but
+    the lock does not wait for transactions that have inserted rows referring to the
+    event (they hold `FOR KEY SHARE` on it), so a registration may write its rows first
+    and take the lock last.
+
     The event's seat tally is forgotten, since the caller may add seats, unless it
     `tallies` them itself (registration_create, through `seats_tally`)."""
-    event = Event.objects.select_for_update().get(pk=event_id)
+    event = Event.objects.select_for_update(no_key=True).get(pk=event_id)
     if not tallies:
         seats_tally_forget(event_id)
     return event
@@ -80,12 +89,17 @@ class SeatState:
 
 
 def count_seats(
-    event: Event, at: datetime | None = None, *, session_ids: set[int] | None = None
+    event: Event,
+    at: datetime | None = None,
+    *,
+    session_ids: set[int] | None = None,
+    excluding: int | None = None,
 ) -> SeatsTaken:
     """Seats taken at `at` by live registrations and live waiting-list offers.
 
-    `session_ids` limits the session counts to those sessions (an empty set: none)."""
-    return seat_state(event.pk, at, session_ids=session_ids).taken
+    `session_ids` limits the session counts to those sessions (an empty set: none);
+    `excluding` is a registration not to count (the caller's own, being written)."""
+    return seat_state(event.pk, at, session_ids=session_ids, excluding=excluding).taken
 
 
 def seat_state(
@@ -95,6 +109,7 @@ def seat_state(
     session_ids: set[int] | None = None,
     emails: list[str] = (),
     tallied: bool = False,
+    excluding: int | None = None,
 ) -> SeatState:
     """Seats taken at `at`, the capacities of the event's ticket types and of the sessions
     asked about (`session_ids`: None for all, an empty set for none), and which of
@@ -102,15 +117,22 @@ def seat_state(
 
     `tallied`: take the seats from the event's tally when it has one (`exact` is then
     False); without one, count every session, so that the count can become the tally.
+    `excluding`: a registration whose seats and people are not counted (the caller's
+    own, written in the same transaction).
 
     A seat is taken by an attendee of a live registration (confirmed, or pending payment
     with its hold still ahead: `registrations.models.live_registration_q`, which this
     SQL must match) and by a live waiting-list offer.
     """
     at = at or timezone.now()
-    live = "(r.status = %s OR (r.status = %s AND r.expires_at > %s))"
+    live = "(r.status = %s OR (r.status = %s AND r.expires_at > %s)) AND r.id <> %s"
     when = connection.ops.adapt_datetimefield_value(at)
-    live_params = [Registration.Status.CONFIRMED, Registration.Status.PENDING_PAYMENT, when]
+    live_params = [
+        Registration.Status.CONFIRMED,
+        Registration.Status.PENDING_PAYMENT,
+        when,
+        excluding or 0,
+    ]
     attendee, registration = Attendee._meta.db_table, Registration._meta.db_table
     session, tally = Session._meta.db_table, SeatTally._meta.db_table
     seats_of_event = f"{attendee} a JOIN {registration} r ON r.id = a.registration_id"

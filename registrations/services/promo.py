@@ -57,8 +57,9 @@ def promo_code_create(
 def promo_code_resolve(*, event: Event, code: str, at: datetime) -> tuple[PromoCode, Discount]:
     """The usable code and its discount. Raises ValidationError on `promo_code`.
 
-    Counting uses is only exact under the event lock (capacity.lock_event), which
-    registration_create holds when it calls this.
+    Its uses are counted here too, to say early that it is used up; that count is only
+    exact under the event lock, where registration_create checks again
+    (promo_code_check_uses).
     """
     promo = (
         PromoCode.objects.filter(event=event, code=code.strip().upper(), is_active=True)
@@ -71,13 +72,24 @@ def promo_code_resolve(*, event: Event, code: str, at: datetime) -> tuple[PromoC
         raise ValidationError({"promo_code": ["This promo code is not valid yet."]})
     if promo.valid_until and at >= promo.valid_until:
         raise ValidationError({"promo_code": ["This promo code has expired."]})
-    if promo.max_uses is not None:
-        used = Registration.objects.filter(promo_code=promo).filter(live_registration_q(at)).count()
-        if used >= promo.max_uses:
-            raise ValidationError({"promo_code": ["This promo code has been used up."]})
+    promo_code_check_uses(promo=promo, at=at)
     discount = Discount(
         percent_off=promo.percent_off,
         amount_off=promo.amount_off,
         ticket_type_ids=frozenset(t.id for t in promo.ticket_types.all()),
     )
     return promo, discount
+
+
+def promo_code_check_uses(
+    *, promo: PromoCode, at: datetime, excluding: Registration | None = None
+) -> None:
+    """Raise ValidationError on `promo_code` when its uses (by live registrations other
+    than `excluding`) have reached `max_uses`. Exact under the event lock."""
+    if promo.max_uses is None:
+        return
+    used = Registration.objects.filter(promo_code=promo).filter(live_registration_q(at))
+    if excluding is not None:
+        used = used.exclude(pk=excluding.pk)
+    if used.count() >= promo.max_uses:
+        raise ValidationError({"promo_code": ["This promo code has been used up."]})

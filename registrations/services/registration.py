@@ -40,7 +40,7 @@ from registrations.notifications import (
 )
 from registrations.pricing import Discount, Line, Quote, quote
 from registrations.services.inputs import AttendeeInput, BuyerInput
-from registrations.services.promo import promo_code_resolve
+from registrations.services.promo import promo_code_check_uses, promo_code_resolve
 from registrations.services.waitlist import waitlist_offer_next
 
 MAX_ATTENDEES = 50
@@ -99,7 +99,7 @@ def registration_create(
     for attempt in range(REFERENCE_DRAWS):
         try:
             with transaction.atomic():
-                registration, rows = _register_under_lock(
+                registration, rows = _register(
                     event,
                     buyer,
                     attendees,
@@ -120,7 +120,7 @@ def registration_create(
     return registration
 
 
-def _register_under_lock(
+def _register(
     event: Event,
     buyer: BuyerInput,
     attendees: list[AttendeeInput],
@@ -131,21 +131,37 @@ def _register_under_lock(
     waitlist_offer: str,
     at: datetime,
 ) -> tuple[Registration, list[Attendee]]:
-    """Lock the event, check what depends on other buyers, write. Caller holds a
+    """Write the registration, then lock the event and check what depends on other
+    buyers; a refusal raises and the caller's transaction takes the writes back.
+
+    Writing first, locking last: the rows are invisible to others until the commit, and
+    the lock (which bounds how many registrations per second an event can take) is held
+    for three statements only: the seats, the tally, the commit. Caller holds a
     transaction."""
-    event = lock_event(event.pk, tallies=True)
-    _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
     promo: PromoCode | None = None
     discount: Discount | None = None
     if promo_code.strip():
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
-    offer = _redeem_waitlist_offer(event, waitlist_offer, attendees, at) if waitlist_offer else None
+    price = registration_price(
+        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+    )
+    registration = _save_registration(event, buyer, promo, payment_method, price, at)
+    rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
+    notify_registration_created(registration=registration, attendees=rows)
+
+    event = lock_event(event.pk, tallies=True)
+    _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
+    if promo is not None:
+        promo_code_check_uses(promo=promo, at=at, excluding=registration)
+    if waitlist_offer:
+        _redeem_waitlist_offer(event, waitlist_offer, attendees, registration, at)
     state = seat_state(
         event.pk,
         at,
         session_ids={sid for a in attendees for sid in a.sessions},
         emails=[a.email.strip().lower() for a in attendees],
         tallied=True,
+        excluding=registration.pk,
     )
     _check_not_registered(state)
     _refresh_capacities(state, ticket_types, sessions)
@@ -155,26 +171,14 @@ def _register_under_lock(
     except (SoldOut, SessionFull):
         if state.exact:
             raise
-        taken = count_seats(event, at)  # the tally is an upper bound: count exactly
+        # The tally is an upper bound: count exactly before saying no.
+        taken = count_seats(event, at, excluding=registration.pk)
         _check_capacity(event, taken, attendees, ticket_types, sessions)
-    price = registration_price(
-        attendees=attendees,
-        ticket_types=ticket_types,
-        sessions=sessions,
-        discount=discount,
-        at=at,
-    )
-    registration = _save_registration(event, buyer, promo, payment_method, price, at)
-    rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
-    if offer is not None:
-        offer.registration = registration
-        offer.save(update_fields=["registration"])
     taken = _with_seats_of(taken, attendees)
     seats_tally(event.pk, taken)
     if _sold_out_now(event, taken, attendees, ticket_types, sessions):
         # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
         catalogue_forget_on_commit(slug=event.slug)
-    notify_registration_created(registration=registration, attendees=rows)
     return registration, rows
 
 
@@ -403,10 +407,15 @@ def _check_capacity(
 
 
 def _redeem_waitlist_offer(
-    event: Event, token: str, attendees: list[AttendeeInput], at: datetime
+    event: Event,
+    token: str,
+    attendees: list[AttendeeInput],
+    registration: Registration,
+    at: datetime,
 ) -> WaitlistEntry:
-    """Turn a live offer into its registration; its reserved seat is then counted as the
-    attendee's (the offer no longer counts), so nobody else can take it meanwhile."""
+    """Turn a live offer into `registration` (under the event lock): its reserved seat is
+    then counted as the attendee's (the offer no longer counts), so nobody else can take
+    it meanwhile."""
     offer = (
         WaitlistEntry.objects.select_for_update()
         .filter(event=event, offer_token=token, status=WaitlistEntry.Status.OFFERED)
@@ -419,7 +428,8 @@ def _redeem_waitlist_offer(
             {"waitlist_offer": ["The offer is for another ticket type than the one chosen."]}
         )
     offer.status = WaitlistEntry.Status.REDEEMED
-    offer.save(update_fields=["status"])
+    offer.registration = registration
+    offer.save(update_fields=["status", "registration"])
     return offer
 
 
