@@ -167,7 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     "warn-expiring-holds": {"task": "registrations.tasks.warn_expiring_holds", "schedule": 300.0},
 }
 # Emails on their own queue: a slow mail server never delays anything else.
-CELERY_TASK_ROUTES = {"registrations.tasks.send_outbox_message": {"queue": "email"}}
+CELERY_TASK_ROUTES = {
+    "registrations.tasks.send_outbox_message": {"queue": "email"},
+    "registrations.tasks.send_outbox_messages": {"queue": "email"},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Workers log through LOGGING below (JSON, request ids), not Celery's own format.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -1,7 +1,8 @@
 """The transactional outbox: emails written in the transaction of the change they tell of.
 
 `outbox_enqueue` writes the row and, once the transaction commits, queues the Celery task
-that delivers it (registrations.tasks.send_outbox_message). If the broker is down or the
+that delivers it (registrations.tasks.send_outbox_message; the several emails of a new
+registration go as one send_outbox_messages task). If the broker is down or the
 worker dies, the row stays unsent and the periodic `requeue_unsent_outbox` queues it
 again; `outbox_deliver` sends a row at most once (row lock + `sent_at`).
 """
@@ -72,7 +73,7 @@ def outbox_enqueue_new(notices: list[dict]) -> list[OutboxMessage]:
         ]
     )
     ids = [message.pk for message in messages]
-    transaction.on_commit(lambda: [_queue(message_id) for message_id in ids])
+    transaction.on_commit(lambda: _queue_many(ids))
     return messages
 
 
@@ -83,6 +84,20 @@ def _queue(message_id: int) -> None:
         send_outbox_message.delay(message_id)
     except Exception:  # noqa: BLE001 - broker down: the periodic re-queue sends it later
         logger.warning("outbox %s not queued (broker unavailable); will be re-queued", message_id)
+
+
+def _queue_many(message_ids: list[int]) -> None:
+    """One task for the emails of one change: queueing costs the web process more CPU
+    than writing the rows."""
+    if len(message_ids) == 1:
+        _queue(message_ids[0])
+        return
+    from registrations.tasks import send_outbox_messages
+
+    try:
+        send_outbox_messages.delay(message_ids)
+    except Exception:  # noqa: BLE001 - broker down: the periodic re-queue sends them later
+        logger.warning("outbox %s not queued (broker unavailable); will be re-queued", message_ids)
 
 
 def outbox_requeue_unsent(*, older_than: timedelta = timedelta(minutes=2)) -> int:

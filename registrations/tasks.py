@@ -22,6 +22,18 @@ def send_outbox_message(message_id: int) -> None:
     outbox_deliver(message_id=message_id)
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def send_outbox_messages(message_ids: list[int]) -> None:
+    """The emails of one change (a group's confirmations and invites), queued as one task:
+    each is sent in turn; one that fails for a passing reason goes on alone, with the
+    retries of send_outbox_message."""
+    for message_id in message_ids:
+        try:
+            outbox_deliver(message_id=message_id)
+        except TransientEmailError:
+            send_outbox_message.delay(message_id)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_unsent_outbox() -> int:
     """Periodic: queue again the emails left unsent (broker down, worker killed)."""
