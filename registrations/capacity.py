@@ -52,8 +52,9 @@ from django.db import connection
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from events.inventory import SeatsTaken, register_seat_counter
+from events.inventory import SeatsTaken, register_seat_counter, seats_left
 from events.models import Event, Session, TicketType
+from registrations.errors import AlreadyRegistered, SessionFull, SoldOut
 from registrations.models import (
     Attendee,
     Registration,
@@ -61,6 +62,7 @@ from registrations.models import (
     SessionChoice,
     WaitlistEntry,
 )
+from registrations.services.inputs import AttendeeInput
 
 
 def lock_event(event_id: int, *, tallies: bool = False) -> Event:
@@ -267,6 +269,92 @@ def seats_tally(event_id: int, taken: SeatsTaken) -> None:
 
 def seats_tally_forget(event_id: int) -> None:
     SeatTally.objects.filter(event_id=event_id).delete()
+
+
+# Whether a group fits -------------------------------------------------------------
+
+
+def sold_out_now(
+    event: Event,
+    taken: SeatsTaken,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+) -> bool:
+    """Whether these seats (or the tally's upper bound) fill the event or a level taken."""
+    type_ids = {a.ticket_type for a in attendees}
+    in_person = sum(
+        n
+        for tid, n in taken.ticket_types.items()
+        if tid in ticket_types and not ticket_types[tid].is_virtual
+    )
+    return (
+        seats_left(event.capacity, in_person) == 0
+        or any(
+            seats_left(ticket_types[tid].capacity, taken.ticket_types[tid]) == 0 for tid in type_ids
+        )
+        or any(
+            seats_left(sessions[sid].capacity, taken.sessions[sid]) == 0
+            for sid in {sid for a in attendees for sid in a.sessions}
+        )
+    )
+
+
+def with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
+    """`taken` plus the seats of `attendees` (ticket types and sessions)."""
+    by_type, by_session = dict(taken.ticket_types), dict(taken.sessions)
+    for attendee in attendees:
+        by_type[attendee.ticket_type] = by_type.get(attendee.ticket_type, 0) + 1
+        for sid in attendee.sessions:
+            by_session[sid] = by_session.get(sid, 0) + 1
+    return SeatsTaken(ticket_types=by_type, sessions=by_session)
+
+
+def refresh_capacities(
+    state: SeatState, ticket_types: dict[int, TicketType], sessions: dict[int, Session]
+) -> None:
+    """Capacities as they stand under the lock: an organizer may have changed one since
+    the catalogue was read."""
+    for type_id, capacity in state.ticket_type_capacities.items():
+        if type_id in ticket_types:
+            ticket_types[type_id].capacity = capacity
+    for session_id, capacity in state.session_capacities.items():
+        if session_id in sessions:
+            sessions[session_id].capacity = capacity
+
+
+def check_not_registered(state: SeatState) -> None:
+    if state.registered_emails:
+        raise AlreadyRegistered(
+            f"{state.registered_emails[0]} is already registered for this event."
+        )
+
+
+def check_capacity(
+    event: Event,
+    taken: SeatsTaken,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    sessions: dict[int, Session],
+) -> None:
+    wanted_by_type: dict[int, int] = {}
+    wanted_by_session: dict[int, int] = {}
+    for attendee in attendees:
+        wanted_by_type[attendee.ticket_type] = wanted_by_type.get(attendee.ticket_type, 0) + 1
+        for sid in attendee.sessions:
+            wanted_by_session[sid] = wanted_by_session.get(sid, 0) + 1
+    in_person = sum(n for tid, n in wanted_by_type.items() if not ticket_types[tid].is_virtual)
+    event_left = seats_left(event.capacity, taken.event)
+    if event_left is not None and in_person > event_left:
+        raise SoldOut(f"Only {event_left} seats are left for this event.")
+    for tid, wanted in wanted_by_type.items():
+        left = seats_left(ticket_types[tid].capacity, taken.ticket_types.get(tid, 0))
+        if left is not None and wanted > left:
+            raise SoldOut(f"Only {left} seats are left for “{ticket_types[tid].name}”.")
+    for sid, wanted in wanted_by_session.items():
+        left = seats_left(sessions[sid].capacity, taken.sessions.get(sid, 0))
+        if left is not None and wanted > left:
+            raise SessionFull(f"“{sessions[sid].title}” is full.")
 
 
 def _forget_tally_on_save(sender, instance, created: bool = False, update_fields=None, **kwargs):

@@ -21,7 +21,7 @@ from events.models import Event
 from events.selectors import Catalogue
 from registrations.models import PaymentMethod, Profession
 from registrations.services.inputs import AttendeeInput, BuyerInput
-from registrations.services.registration import MAX_ATTENDEES
+from registrations.services.rules import MAX_ATTENDEES
 
 # What the form shows of the catalogue ------------------------------------------------
 

@@ -12,7 +12,7 @@ from registrations.services.promo import promo_code_resolve
 
 # The same rules and prices as registration_create, so that the review step reports what
 # confirming would refuse, and the price it would charge, before anyone presses "Confirm".
-from registrations.services.registration import registration_price, registration_validate
+from registrations.services.rules import registration_price, registration_validate
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
 from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
 from registrations.notifications import notify_sessions_changed, notify_substitution
-from registrations.services.registration import check_session_clashes
+from registrations.services.rules import check_session_clashes
 
 DETAIL_FIELDS = {
     "organization",

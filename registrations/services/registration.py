@@ -10,23 +10,29 @@ from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from events.inventory import SeatsTaken, seats_left
 from events.models import Event, Session, TicketType
 from events.selectors import catalogue_forget_on_commit
-from registrations.capacity import SeatState, count_seats, lock_event, seat_state, seats_tally
+from registrations.capacity import (
+    check_capacity,
+    check_not_registered,
+    count_seats,
+    lock_event,
+    refresh_capacities,
+    seat_state,
+    seats_tally,
+    sold_out_now,
+    with_seats_of,
+)
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import (
-    AlreadyRegistered,
     InvalidState,
     RegistrationClosed,
-    SessionClash,
     SessionFull,
     SoldOut,
 )
 from registrations.models import (
     Attendee,
     PaymentMethod,
-    Profession,
     PromoCode,
     Registration,
     SessionChoice,
@@ -38,12 +44,12 @@ from registrations.notifications import (
     notify_registration_confirmed,
     notify_registration_created,
 )
-from registrations.pricing import Discount, Line, Quote, quote
+from registrations.pricing import Discount, Quote
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.promo import promo_code_check_uses, promo_code_resolve
+from registrations.services.rules import check_buyer, registration_price, registration_validate
 from registrations.services.waitlist import waitlist_offer_next
 
-MAX_ATTENDEES = 50
 REFERENCE_DRAWS = 5
 
 
@@ -78,10 +84,10 @@ def registration_create(
     Raises ValidationError (field errors such as `attendees.1.sessions`), RegistrationClosed,
     SoldOut, SessionFull, SessionClash, AlreadyRegistered. Nothing is saved when it raises.
 
-    What does not depend on other buyers (the catalogue, the input's own rules) is read
-    and checked before the event lock is taken, so that the lock is held only for
-    counting and writing: that is what bounds how many registrations per second an
-    event can take.
+    What does not depend on other buyers (the catalogue, the input's own rules in
+    services.rules, the price) is read and checked first, and the rows are written,
+    before the event lock is taken: the lock, which bounds how many registrations per
+    second an event can take, is held only to read the seats and commit (_register).
     """
     at = at or timezone.now()
     _check_open(event, at, waitlist_offer)
@@ -89,7 +95,7 @@ def registration_create(
     prefetch_related_objects([event], "ticket_types__price_tiers", "sessions")
     ticket_types = {t.id: t for t in event.ticket_types.all()}
     sessions = {s.id: s for s in event.sessions.all()}
-    _check_buyer(buyer)
+    check_buyer(buyer)
     registration_validate(
         attendees=attendees,
         ticket_types=ticket_types,
@@ -163,72 +169,23 @@ def _register(
         tallied=True,
         excluding=registration.pk,
     )
-    _check_not_registered(state)
-    _refresh_capacities(state, ticket_types, sessions)
+    check_not_registered(state)
+    refresh_capacities(state, ticket_types, sessions)
     taken = state.taken
     try:
-        _check_capacity(event, taken, attendees, ticket_types, sessions)
+        check_capacity(event, taken, attendees, ticket_types, sessions)
     except (SoldOut, SessionFull):
         if state.exact:
             raise
         # The tally is an upper bound: count exactly before saying no.
         taken = count_seats(event, at, excluding=registration.pk)
-        _check_capacity(event, taken, attendees, ticket_types, sessions)
-    taken = _with_seats_of(taken, attendees)
+        check_capacity(event, taken, attendees, ticket_types, sessions)
+    taken = with_seats_of(taken, attendees)
     seats_tally(event.pk, taken)
-    if _sold_out_now(event, taken, attendees, ticket_types, sessions):
+    if sold_out_now(event, taken, attendees, ticket_types, sessions):
         # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
         catalogue_forget_on_commit(slug=event.slug)
     return registration, rows
-
-
-def _sold_out_now(
-    event: Event,
-    taken: SeatsTaken,
-    attendees: list[AttendeeInput],
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-) -> bool:
-    """Whether these seats (or the tally's upper bound) fill the event or a level taken."""
-    type_ids = {a.ticket_type for a in attendees}
-    in_person = sum(
-        n
-        for tid, n in taken.ticket_types.items()
-        if tid in ticket_types and not ticket_types[tid].is_virtual
-    )
-    return (
-        seats_left(event.capacity, in_person) == 0
-        or any(
-            seats_left(ticket_types[tid].capacity, taken.ticket_types[tid]) == 0 for tid in type_ids
-        )
-        or any(
-            seats_left(sessions[sid].capacity, taken.sessions[sid]) == 0
-            for sid in {sid for a in attendees for sid in a.sessions}
-        )
-    )
-
-
-def _with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
-    """`taken` plus the seats of `attendees` (ticket types and sessions)."""
-    by_type, by_session = dict(taken.ticket_types), dict(taken.sessions)
-    for attendee in attendees:
-        by_type[attendee.ticket_type] = by_type.get(attendee.ticket_type, 0) + 1
-        for sid in attendee.sessions:
-            by_session[sid] = by_session.get(sid, 0) + 1
-    return SeatsTaken(ticket_types=by_type, sessions=by_session)
-
-
-def _refresh_capacities(
-    state: SeatState, ticket_types: dict[int, TicketType], sessions: dict[int, Session]
-) -> None:
-    """Capacities as they stand under the lock: an organizer may have changed one since
-    the catalogue was read."""
-    for type_id, capacity in state.ticket_type_capacities.items():
-        if type_id in ticket_types:
-            ticket_types[type_id].capacity = capacity
-    for session_id, capacity in state.session_capacities.items():
-        if session_id in sessions:
-            sessions[session_id].capacity = capacity
 
 
 def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
@@ -237,173 +194,6 @@ def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
         raise RegistrationClosed()
     if not event.registration_open_at(at) and not waitlist_offer:
         raise RegistrationClosed()
-
-
-def _check_buyer(buyer: BuyerInput) -> None:
-    errors = {
-        f"buyer.{name}": [
-            "Contains a character that is not allowed."
-            if "\x00" in value
-            else f"At most {BUYER_TEXT_LIMITS[name]} characters."
-        ]
-        for name, value in vars(buyer).items()
-        if len(value) > BUYER_TEXT_LIMITS[name] or "\x00" in value
-    }
-    if errors:
-        raise ValidationError(errors)
-
-
-def registration_validate(
-    *,
-    attendees: list[AttendeeInput],
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-    payment_method: str,
-) -> None:
-    """The rules about the input itself, shared by registration_create and the review
-    step's price preview: known ticket types and sessions of this event, member numbers
-    for member rates, each person once, no two chosen sessions at the same time.
-    Raises ValidationError (field keys such as `attendees.1.email`) or SessionClash."""
-    _validate_fields(attendees, ticket_types, sessions, payment_method)
-    for attendee in attendees:
-        check_session_clashes([sessions[sid] for sid in attendee.sessions])
-
-
-def registration_price(
-    *,
-    attendees: list[AttendeeInput],
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-    discount: Discount | None,
-    at: datetime,
-) -> Quote:
-    """Each attendee's ticket at the tier in force at `at`, session fees, the discount."""
-    return quote(
-        [
-            Line(
-                ticket_type_id=a.ticket_type,
-                ticket_price=ticket_types[a.ticket_type].price_at(at),
-                session_prices=tuple(sessions[sid].price for sid in a.sessions),
-            )
-            for a in attendees
-        ],
-        discount,
-    )
-
-
-def _validate_fields(
-    attendees: list[AttendeeInput],
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-    payment_method: str,
-) -> None:
-    errors: dict[str, list[str]] = {}
-    if not attendees:
-        errors["attendees"] = ["Register at least one attendee."]
-    if len(attendees) > MAX_ATTENDEES:
-        errors["attendees"] = [f"At most {MAX_ATTENDEES} attendees in one registration."]
-    if payment_method not in PaymentMethod.values:
-        errors["payment_method"] = ["Choose card or invoice."]
-    seen_emails: dict[str, int] = {}
-    for index, attendee in enumerate(attendees):
-        prefix = f"attendees.{index}"
-        errors.update(_text_errors(prefix, attendee))
-        ticket_type = ticket_types.get(attendee.ticket_type)
-        if ticket_type is None:
-            errors[f"{prefix}.ticket_type"] = ["Unknown ticket type for this event."]
-        elif ticket_type.members_only and not attendee.member_number.strip():
-            errors[f"{prefix}.member_number"] = ["This rate is for members: give a member number."]
-        unknown = [sid for sid in attendee.sessions if sid not in sessions]
-        if unknown:
-            errors[f"{prefix}.sessions"] = [f"Unknown session for this event: {unknown[0]}."]
-        elif any(not sessions[sid].selectable for sid in attendee.sessions):
-            errors[f"{prefix}.sessions"] = [
-                "This session is open to everyone: no need to choose it."
-            ]
-        elif len(set(attendee.sessions)) != len(attendee.sessions):
-            errors[f"{prefix}.sessions"] = ["The same session is chosen twice."]
-        try:
-            clean_credentials(attendee.profession, attendee.credentials)
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                errors[f"{prefix}.credentials.{name}"] = messages
-        email = attendee.email.strip().lower()
-        if email in seen_emails:
-            errors[f"{prefix}.email"] = [
-                f"Attendee {seen_emails[email] + 1} has the same email: each person once."
-            ]
-        seen_emails.setdefault(email, index)
-    if errors:
-        raise ValidationError(errors)
-
-
-BUYER_TEXT_LIMITS = {"first_name": 100, "last_name": 100, "email": 254}
-ATTENDEE_TEXT_LIMITS = {
-    "first_name": 100,
-    "last_name": 100,
-    "email": 254,
-    "organization": 200,
-    "job_title": 200,
-    "member_number": 40,
-    "dietary_needs": 300,
-    "accessibility_needs": 300,
-}
-
-
-def _text_errors(prefix: str, attendee: AttendeeInput) -> dict[str, list[str]]:
-    """What the database would refuse, said as field errors (the API and forms check
-    these too; the service must hold for any caller)."""
-    errors: dict[str, list[str]] = {}
-    for name, limit in ATTENDEE_TEXT_LIMITS.items():
-        value = getattr(attendee, name)
-        if len(value) > limit:
-            errors[f"{prefix}.{name}"] = [f"At most {limit} characters."]
-        elif "\x00" in value:
-            errors[f"{prefix}.{name}"] = ["Contains a character that is not allowed."]
-    if attendee.profession not in ("", *Profession.values):
-        errors[f"{prefix}.profession"] = ["Choose nurse, physician, pharmacist or other."]
-    return errors
-
-
-def check_session_clashes(chosen: list[Session]) -> None:
-    ordered = sorted(chosen, key=lambda s: s.starts_at)
-    for first, second in zip(ordered, ordered[1:], strict=False):
-        if first.overlaps(second):
-            raise SessionClash(f"“{first.title}” and “{second.title}” take place at the same time.")
-
-
-def _check_not_registered(state: SeatState) -> None:
-    if state.registered_emails:
-        raise AlreadyRegistered(
-            f"{state.registered_emails[0]} is already registered for this event."
-        )
-
-
-def _check_capacity(
-    event: Event,
-    taken: SeatsTaken,
-    attendees: list[AttendeeInput],
-    ticket_types: dict[int, TicketType],
-    sessions: dict[int, Session],
-) -> None:
-    wanted_by_type: dict[int, int] = {}
-    wanted_by_session: dict[int, int] = {}
-    for attendee in attendees:
-        wanted_by_type[attendee.ticket_type] = wanted_by_type.get(attendee.ticket_type, 0) + 1
-        for sid in attendee.sessions:
-            wanted_by_session[sid] = wanted_by_session.get(sid, 0) + 1
-    in_person = sum(n for tid, n in wanted_by_type.items() if not ticket_types[tid].is_virtual)
-    event_left = seats_left(event.capacity, taken.event)
-    if event_left is not None and in_person > event_left:
-        raise SoldOut(f"Only {event_left} seats are left for this event.")
-    for tid, wanted in wanted_by_type.items():
-        left = seats_left(ticket_types[tid].capacity, taken.ticket_types.get(tid, 0))
-        if left is not None and wanted > left:
-            raise SoldOut(f"Only {left} seats are left for “{ticket_types[tid].name}”.")
-    for sid, wanted in wanted_by_session.items():
-        left = seats_left(sessions[sid].capacity, taken.sessions.get(sid, 0))
-        if left is not None and wanted > left:
-            raise SessionFull(f"“{sessions[sid].title}” is full.")
 
 
 def _redeem_waitlist_offer(
@@ -563,8 +353,8 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
         for a in attendees
     ]
     state = seat_state(event.pk, at, emails=[a.email for a in attendees])
-    _check_not_registered(state)
-    _check_capacity(event, state.taken, wanted, ticket_types, sessions)
+    check_not_registered(state)
+    check_capacity(event, state.taken, wanted, ticket_types, sessions)
 
 
 @transaction.atomic
