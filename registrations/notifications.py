@@ -46,7 +46,7 @@ def notify_registration_confirmed(*, registration: Registration, resend: bool = 
         outbox_enqueue(**notice)
 
 
-def _confirmation_notices(registration: Registration, attendees, *, suffix: str = "") -> list:
+def _confirmation_notices(registration: Registration, attendees, *, suffix: str = "") -> list[dict]:
     notices = [
         {
             "kind": Kind.ORDER_CONFIRMATION,
