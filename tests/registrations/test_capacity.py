@@ -1,5 +1,7 @@
-"""Counting seats (registrations.capacity.seat_state): its SQL agrees with the ORM's idea
-of a live registration, for every status and hold, on SQLite and PostgreSQL alike."""
+"""Counting seats (registrations.capacity): the SQL agrees with the ORM's idea of a live
+registration, for every status and hold, on SQLite and PostgreSQL alike; the seat tally
+is written, read, found out when it says "full", and forgotten by every other way of
+adding seats; a reference drawn twice starts the registration again."""
 
 from datetime import timedelta
 from decimal import Decimal
