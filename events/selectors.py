@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from events.inventory import seats_left, seats_taken
@@ -107,6 +108,14 @@ def event_catalogue_cached(*, slug: str) -> Catalogue:
         catalogue = event_catalogue(event=event_get_visible(slug=slug), at=timezone.now())
         cache.set(key, catalogue, CATALOGUE_CACHE_SECONDS)
     return catalogue
+
+
+def event_catalogue_cached_or_404(*, slug: str) -> Catalogue:
+    """event_catalogue_cached for views: an unknown or hidden event is a 404."""
+    try:
+        return event_catalogue_cached(slug=slug)
+    except Event.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def catalogue_forget(*, slug: str) -> None:

@@ -2,12 +2,11 @@
 
 from itertools import groupby
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from events import selectors
-from events.models import Event
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -17,10 +16,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    try:
-        catalogue = selectors.event_catalogue_cached(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    catalogue = selectors.event_catalogue_cached_or_404(slug=slug)
     event = catalogue.event
     programme = [
         (day, list(offers))

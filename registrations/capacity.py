@@ -281,33 +281,38 @@ def sold_out_now(
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
 ) -> bool:
-    """Whether these seats (or the tally's upper bound) fill the event or a level taken."""
-    type_ids = {a.ticket_type for a in attendees}
-    in_person = sum(
-        n
-        for tid, n in taken.ticket_types.items()
-        if tid in ticket_types and not ticket_types[tid].is_virtual
-    )
+    """Whether `taken` (seats with these attendees', or the tally's upper bound) fills
+    the event, or a ticket type or session they took."""
+    by_type, by_session = _seats_of(attendees)
     return (
-        seats_left(event.capacity, in_person) == 0
-        or any(
-            seats_left(ticket_types[tid].capacity, taken.ticket_types[tid]) == 0 for tid in type_ids
-        )
-        or any(
-            seats_left(sessions[sid].capacity, taken.sessions[sid]) == 0
-            for sid in {sid for a in attendees for sid in a.sessions}
-        )
+        seats_left(event.capacity, taken.event) == 0
+        or any(seats_left(ticket_types[t].capacity, taken.ticket_types[t]) == 0 for t in by_type)
+        or any(seats_left(sessions[s].capacity, taken.sessions[s]) == 0 for s in by_session)
     )
 
 
-def with_seats_of(taken: SeatsTaken, attendees: list[AttendeeInput]) -> SeatsTaken:
-    """`taken` plus the seats of `attendees` (ticket types and sessions)."""
-    by_type, by_session = dict(taken.ticket_types), dict(taken.sessions)
-    for attendee in attendees:
-        by_type[attendee.ticket_type] = by_type.get(attendee.ticket_type, 0) + 1
-        for sid in attendee.sessions:
-            by_session[sid] = by_session.get(sid, 0) + 1
-    return SeatsTaken(ticket_types=by_type, sessions=by_session)
+def with_seats_of(
+    taken: SeatsTaken, attendees: list[AttendeeInput], ticket_types: dict[int, TicketType]
+) -> SeatsTaken:
+    """`taken` plus the seats of `attendees`."""
+    by_type, by_session = _seats_of(attendees)
+    return SeatsTaken(
+        event=taken.event + _in_person(by_type, ticket_types),
+        ticket_types=dict(Counter(taken.ticket_types) + Counter(by_type)),
+        sessions=dict(Counter(taken.sessions) + Counter(by_session)),
+    )
+
+
+def _seats_of(attendees: list[AttendeeInput]) -> tuple[Counter[int], Counter[int]]:
+    """Seats the attendees want, by ticket type and by session."""
+    by_type = Counter(a.ticket_type for a in attendees)
+    by_session = Counter(sid for a in attendees for sid in a.sessions)
+    return by_type, by_session
+
+
+def _in_person(by_type: Counter[int], ticket_types: dict[int, TicketType]) -> int:
+    """Of seats by ticket type, those at the venue (virtual tickets take none of the event's)."""
+    return sum(n for tid, n in by_type.items() if not ticket_types[tid].is_virtual)
 
 
 def refresh_capacities(
@@ -337,13 +342,8 @@ def check_capacity(
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
 ) -> None:
-    wanted_by_type: dict[int, int] = {}
-    wanted_by_session: dict[int, int] = {}
-    for attendee in attendees:
-        wanted_by_type[attendee.ticket_type] = wanted_by_type.get(attendee.ticket_type, 0) + 1
-        for sid in attendee.sessions:
-            wanted_by_session[sid] = wanted_by_session.get(sid, 0) + 1
-    in_person = sum(n for tid, n in wanted_by_type.items() if not ticket_types[tid].is_virtual)
+    wanted_by_type, wanted_by_session = _seats_of(attendees)
+    in_person = _in_person(wanted_by_type, ticket_types)
     event_left = seats_left(event.capacity, taken.event)
     if event_left is not None and in_person > event_left:
         raise SoldOut(f"Only {event_left} seats are left for this event.")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
 from events.models import Event
-from events.selectors import Catalogue, event_catalogue_cached
+from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
 from payments.services import registration_cancel_with_refund
 from registrations import selectors
 from registrations.forms import (
@@ -55,15 +55,6 @@ def _conflict(exc: Conflict) -> dict:
     return {"code": exc.code, "title": CONFLICT_TITLES.get(exc.code, ""), "detail": exc.detail}
 
 
-def _visible_catalogue(slug: str) -> Catalogue:
-    """The event with its prices and seats left, from the cached catalogue: the seats
-    may lag by a few seconds, registering counts them under the event lock."""
-    try:
-        return event_catalogue_cached(slug=slug)
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def _live_offer(event: Event, token: str) -> WaitlistEntry | None:
     if not token:
         return None
@@ -79,7 +70,7 @@ def _live_offer(event: Event, token: str) -> WaitlistEntry | None:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def register(request: HttpRequest, slug: str) -> HttpResponse:
-    catalogue = _visible_catalogue(slug)
+    catalogue = event_catalogue_cached_or_404(slug=slug)
     event = catalogue.event
     now = timezone.now()
     if request.method == "POST":
@@ -335,7 +326,7 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _visible_catalogue(slug).event
+    event = event_catalogue_cached_or_404(slug=slug).event
     if event.status != Event.Status.PUBLISHED:
         return render(request, "registrations/closed.html", {"event": event})
     if request.method != "POST":

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 from config.api import unpaginated
 from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, TicketType
-from events.selectors import event_catalogue_cached
+from events.selectors import event_catalogue_cached_or_404
 from payments.api.serializers import payment_data
 from payments.services import (
     PaymentUnavailable,
@@ -30,10 +30,7 @@ REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.m
 
 def _public_event(slug: str) -> Event:
     """The event with its ticket types, tiers and sessions, from the cached catalogue."""
-    try:
-        return event_catalogue_cached(slug=slug).event
-    except Event.DoesNotExist as exc:
-        raise Http404 from exc
+    return event_catalogue_cached_or_404(slug=slug).event
 
 
 def registration_or_404(token: str) -> Registration:

@@ -180,7 +180,7 @@ def _register(
         # The tally is an upper bound: count exactly before saying no.
         taken = count_seats(event, at, excluding=registration.pk)
         check_capacity(event, taken, attendees, ticket_types, sessions)
-    taken = with_seats_of(taken, attendees)
+    taken = with_seats_of(taken, attendees, ticket_types)
     seats_tally(event.pk, taken)
     if sold_out_now(event, taken, attendees, ticket_types, sessions):
         # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
