@@ -60,8 +60,8 @@ def main() -> None:
     import redis
     from aiosmtpd.controller import Controller
 
-    from registrations.models import OutboxMessage
-    from registrations.tasks import send_outbox_message
+    from registrations.messaging.models import OutboxMessage
+    from registrations.messaging.tasks import send_outbox_message
 
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=8825)
@@ -122,7 +122,7 @@ def _make_messages(count: int) -> tuple[list[int], list[int]]:
     from decimal import Decimal
 
     from config.celery import app
-    from registrations.models import OutboxMessage
+    from registrations.messaging.models import OutboxMessage
     from registrations.services.inputs import AttendeeInput, BuyerInput
     from registrations.services.registration import registration_create
     from tests.factories import EventFactory, TicketTypeFactory

@@ -15,7 +15,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Each installed app's tasks.py, and messaging's delivery tasks (a package of registrations).
 app.autodiscover_tasks()
+app.autodiscover_tasks(["registrations.messaging"])
 
 # A task logs under the request id of the request that queued it (config/logging.py).
 before_task_publish.connect(add_request_id_to_task_headers, weak=False)

@@ -160,7 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     "cancel-stale-payments": {"task": "payments.tasks.cancel_stale_payments", "schedule": 120.0},
     "retry-pending-refunds": {"task": "payments.tasks.retry_pending_refunds", "schedule": 300.0},
     "requeue-unsent-outbox": {
-        "task": "registrations.tasks.requeue_unsent_outbox",
+        "task": "registrations.messaging.tasks.requeue_unsent_outbox",
         "schedule": 60.0,
     },
     "send-reminders": {"task": "registrations.tasks.send_reminders", "schedule": 3600.0},
@@ -168,8 +168,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Emails on their own queue: a slow mail server never delays anything else.
 CELERY_TASK_ROUTES = {
-    "registrations.tasks.send_outbox_message": {"queue": "email"},
-    "registrations.tasks.send_outbox_messages": {"queue": "email"},
+    "registrations.messaging.tasks.send_outbox_message": {"queue": "email"},
+    "registrations.messaging.tasks.send_outbox_messages": {"queue": "email"},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 # Workers log through LOGGING below (JSON, request ids), not Celery's own format.
@@ -190,7 +190,7 @@ if EMAIL_URL:
     vars().update(env.email_url_config(EMAIL_URL))
 else:
     # One .eml file per message (opens in any mail client, invite attached).
-    EMAIL_BACKEND = "registrations.emails.dev_backend.EmlFileBackend"
+    EMAIL_BACKEND = "registrations.messaging.dev_backend.EmlFileBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "emails")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Registration <registration@localhost>")
 EMAIL_TIMEOUT = 10

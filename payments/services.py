@@ -18,8 +18,8 @@ from payments.models import Payment, Refund, StripeEvent
 from payments.providers import get_provider
 from payments.providers.base import CardDeclined, Intent, ProviderError, ProviderEvent
 from registrations.errors import InvalidState, SoldOut
+from registrations.messaging.notify import notify_late_payment_refunded, notify_payment_failed
 from registrations.models import PaymentMethod, Registration
-from registrations.notifications import notify_late_payment_refunded, notify_payment_failed
 from registrations.services.money import (
     cancellation_refund_due,
     registration_flag,

@@ -8,6 +8,6 @@ class RegistrationsConfig(AppConfig):
     def ready(self) -> None:
         from events.changes import on_schedule_change
         from registrations import capacity  # noqa: F401  (registers the seat counter)
-        from registrations.notifications import notify_schedule_changed
+        from registrations.messaging.notify import notify_schedule_changed
 
         on_schedule_change(notify_schedule_changed)

@@ -356,49 +356,5 @@ class SeatTally(models.Model):
         return f"Seats tallied for {self.event_id}"
 
 
-class OutboxMessage(models.Model):
-    """An email to send, written in the same transaction as the change it tells of.
-
-    The worker renders and sends it and sets `sent_at`; a periodic task re-queues rows
-    left unsent. `dedupe_key` makes enqueueing the same message twice a no-op.
-    """
-
-    class Kind(models.TextChoices):
-        ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation and receipt (buyer)")
-        ATTENDEE_CONFIRMATION = "attendee_confirmation", _("Attendee confirmation with invite")
-        SESSION_INVITE = "session_invite", _("Invite to a chosen session")
-        PAYMENT_FAILED = "payment_failed", _("Payment failed")
-        HOLD_EXPIRING = "hold_expiring", _("Seat hold about to lapse")
-        LATE_PAYMENT_REFUNDED = "late_payment_refunded", _("Late payment refunded")
-        WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
-        CANCELLATION = "cancellation", _("Cancellation")
-        SUBSTITUTION = "substitution", _("Substitution")
-        SESSIONS_CHANGED = "sessions_changed", _("Session swap")
-        EVENT_CHANGED = "event_changed", _("Event or session changed")
-        REMINDER = "reminder", _("Reminder before the event")
-        CERTIFICATE = "certificate", _("CE certificate")
-
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    to_email = models.EmailField()
-    registration = models.ForeignKey(
-        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
-    )
-    attendee = models.ForeignKey(
-        Attendee, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
-    )
-    waitlist_entry = models.ForeignKey(
-        WaitlistEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox"
-    )
-    context = models.JSONField(default=dict, blank=True)
-    dedupe_key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["sent_at", "created_at"], name="outbox_unsent_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.kind} to {self.to_email}"
+# Emails to send live with the rest of messaging; imported here so that Django finds the model.
+from registrations.messaging.models import OutboxMessage  # noqa: E402, F401

@@ -18,8 +18,8 @@ from registrations.ce.selectors import (
     ce_credits_for_event,
     credited_sessions,
 )
-from registrations.models import Attendee, Attestation, OutboxMessage, Registration
-from registrations.outbox import outbox_enqueue
+from registrations.messaging.notify import certificates_notified, notify_certificate
+from registrations.models import Attendee, Attestation, Registration
 
 
 class CertificateNotAvailable(Conflict):
@@ -139,30 +139,17 @@ def attestation_submit(
     return new
 
 
-def certificate_dedupe_key(attendee_id: int) -> str:
-    return f"certificate:{attendee_id}"
-
-
 def _enqueue_certificate(credits: AttendeeCredits) -> bool:
-    """Queue the certificate email of an eligible attendee, once ever (dedupe key)."""
-    attendee = credits.attendee
+    """Queue the certificate email of an eligible attendee, once ever."""
     try:
         certificate_check_available(credits=credits)
     except CertificateNotAvailable:
         return False
-    message = outbox_enqueue(
-        kind=OutboxMessage.Kind.CERTIFICATE,
-        to_email=attendee.email,
-        attendee=attendee,
-        registration=attendee.registration,
-        context={
-            "event": attendee.registration.event.name,
-            "total_hours": str(credits.total_hours),
-            "certificate_url": certificate_url(attendee),
-        },
-        dedupe_key=certificate_dedupe_key(attendee.id),
+    return notify_certificate(
+        attendee=credits.attendee,
+        total_hours=str(credits.total_hours),
+        certificate_url=certificate_url(credits.attendee),
     )
-    return message is not None
 
 
 @transaction.atomic
@@ -180,15 +167,11 @@ def certificates_release(*, event: Event, at: datetime | None = None) -> int:
         locked.certificates_released_at = at or timezone.now()
         locked.save(update_fields=["certificates_released_at", "updated_at"])
     event.certificates_released_at = locked.certificates_released_at
-    already_queued = set(
-        OutboxMessage.objects.filter(
-            kind=OutboxMessage.Kind.CERTIFICATE, registration__event=locked
-        ).values_list("dedupe_key", flat=True)
-    )
+    already_queued = certificates_notified(event=locked)
     queued = 0
     for credits in ce_credits_for_event(event=locked):
         attendee = credits.attendee
-        if certificate_dedupe_key(attendee.id) in already_queued:
+        if attendee.id in already_queued:
             continue  # the dedupe key would refuse it; skip the failing insert
         attendee.registration.event = locked  # spares a query per attendee
         queued += _enqueue_certificate(credits)

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from config.errors import InvalidState
 from registrations.ce.selectors import credited_sessions
+from registrations.messaging.models import OutboxMessage
 from registrations.models import (
     Attendee,
     Attestation,
     CheckIn,
-    OutboxMessage,
     Registration,
     SessionChoice,
     WaitlistEntry,

@@ -10,8 +10,8 @@ from events.inventory import seats_left
 from registrations.capacity import count_seats, lock_event
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
+from registrations.messaging.notify import notify_sessions_changed, notify_substitution
 from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
-from registrations.notifications import notify_sessions_changed, notify_substitution
 from registrations.services.rules import check_session_clashes
 
 DETAIL_FIELDS = {

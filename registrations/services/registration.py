@@ -30,6 +30,11 @@ from registrations.errors import (
     SessionFull,
     SoldOut,
 )
+from registrations.messaging.notify import (
+    notify_registration_cancelled,
+    notify_registration_confirmed,
+    notify_registration_created,
+)
 from registrations.models import (
     Attendee,
     PaymentMethod,
@@ -38,11 +43,6 @@ from registrations.models import (
     SessionChoice,
     WaitlistEntry,
     new_code,
-)
-from registrations.notifications import (
-    notify_registration_cancelled,
-    notify_registration_confirmed,
-    notify_registration_created,
 )
 from registrations.pricing import Discount, Quote
 from registrations.services.inputs import AttendeeInput, BuyerInput

@@ -10,8 +10,8 @@ from events.inventory import seats_left
 from events.models import Event, TicketType
 from registrations.capacity import count_seats, lock_event
 from registrations.errors import AlreadyWaitlisted, TicketsAvailable
+from registrations.messaging.notify import notify_waitlist_offer
 from registrations.models import WaitlistEntry
-from registrations.notifications import notify_waitlist_offer
 
 
 def offer_hours() -> float:

@@ -9,7 +9,8 @@ from pypdf import PdfReader
 
 from registrations.ce.certificates import certificate_pdf
 from registrations.ce.services import attestation_submit, certificates_release
-from registrations.models import OutboxMessage, Registration
+from registrations.messaging.models import OutboxMessage
+from registrations.models import Registration
 from tests.ce.helpers import NPI, attest, check_in, registered
 
 pytestmark = pytest.mark.django_db

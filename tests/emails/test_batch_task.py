@@ -1,8 +1,8 @@
 """The emails of a new registration travel as one task; one that fails for a passing
 reason goes on alone, with its own retries, and does not hold the others back."""
 
-from registrations import tasks
-from registrations.emails.delivery import TransientEmailError
+from registrations.messaging import tasks
+from registrations.messaging.delivery import TransientEmailError
 
 
 def test_a_transient_failure_is_handed_to_the_single_message_task(monkeypatch):

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from registrations.emails.delivery import outbox_deliver
-from registrations.models import OutboxMessage
-from registrations.notifications import notify_reminders
+from registrations.messaging.delivery import outbox_deliver
+from registrations.messaging.models import OutboxMessage
+from registrations.messaging.notify import notify_reminders
 from tests.emails.helpers import invite_of, parse, parts, vevent
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
 from tests.registrations.helpers import attendee, body, register

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from config.errors import Conflict
 from payments.models import Payment
 from registrations.capacity import count_seats
+from registrations.messaging.models import OutboxMessage
 from registrations.models import (
     Attendee,
-    OutboxMessage,
     PromoCode,
     Registration,
     SessionChoice,

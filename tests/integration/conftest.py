@@ -15,7 +15,9 @@ from django.db import connection
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-BROKER_DB = 15  # a Redis database of its own, flushed for each test
+# A Redis database of its own, flushed for each test (another number lets two runs share
+# one Redis).
+BROKER_DB = int(os.environ.get("TEST_BROKER_REDIS_DB", "15"))
 
 
 class Inbox:

@@ -4,13 +4,12 @@ import email
 import os
 import signal
 from collections import Counter
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
-from registrations.models import OutboxMessage
-from registrations.outbox import outbox_requeue_unsent
+from registrations.messaging.models import OutboxMessage
+from registrations.messaging.tasks import requeue_unsent_outbox
 from tests.factories import EventFactory, TicketTypeFactory
 from tests.integration.test_email_worker import register_free
 
@@ -39,7 +38,7 @@ def test_sigkill_mid_burst_every_email_delivered_and_duplicates_counted(
 
     second = worker_factory()
     second.start()
-    outbox_requeue_unsent(older_than=timedelta(0))  # what beat does every minute
+    requeue_unsent_outbox.delay(0)  # what beat queues every minute, run by the worker
     smtp_server.wait_for(total, timeout=60)
     smtp_server.wait_for(total + 1, timeout=3)  # let any duplicate arrive
 

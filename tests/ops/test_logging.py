@@ -88,7 +88,7 @@ def test_a_registrations_own_pages_are_logged_without_its_token(client, api, log
 
 
 def test_email_addresses_and_secrets_in_messages_are_redacted(log_lines):
-    logger = logging.getLogger("registrations.emails")
+    logger = logging.getLogger("registrations.messaging")
     logger.warning("could not deliver to %s", "Ada.Ng+forum@mercy.example.org")
     logger.error("stripe said %s", "pi_3Nx_secret_a1B2c3 for whsec_abc123")
     try:

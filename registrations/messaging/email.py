@@ -1,7 +1,5 @@
-"""Transactional emails: each outbox kind has one builder (kinds.py) that turns an
-OutboxMessage into an `Email`; one layout (templates/emails/layout.*) renders them all as
-HTML and plain text. A new email is one builder plus one entry in kinds.BUILDERS.
-"""
+"""What a builder makes of an outbox message: an `Email` (subject, heading, paragraphs,
+details, actions, an invite, attachments) that the one layout renders as HTML and text."""
 
 from dataclasses import dataclass, field
 

@@ -1,5 +1,6 @@
-"""When to tell whom: each function writes outbox rows (registrations.outbox) inside the
-transaction of the change, so an email exists if and only if the change committed.
+"""When to tell whom: the entry points of messaging. Each function writes outbox rows
+(messaging.outbox) inside the transaction of the change, so an email exists if and only
+if the change committed.
 
 Dedupe keys make each notice idempotent: confirming twice, or a task running twice,
 writes one row.
@@ -12,17 +13,15 @@ from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Event, Session
+from registrations.messaging.models import Kind, OutboxMessage
+from registrations.messaging.outbox import outbox_enqueue, outbox_enqueue_new
 from registrations.models import (
     Attendee,
-    OutboxMessage,
     PaymentMethod,
     Registration,
     SessionChoice,
     WaitlistEntry,
 )
-from registrations.outbox import outbox_enqueue, outbox_enqueue_new
-
-Kind = OutboxMessage.Kind
 
 
 def notify_registration_created(*, registration: Registration, attendees: list[Attendee]) -> None:
@@ -102,7 +101,7 @@ def _session_invite_notice(
 
 def _invoice_notice(registration: Registration) -> dict:
     return {
-        "kind": Kind.ORDER_CONFIRMATION,
+        "kind": Kind.INVOICE,
         "to_email": registration.buyer_email,
         "registration": registration,
         "dedupe_key": f"invoice:{registration.pk}",
@@ -264,3 +263,32 @@ def notify_expiring_holds(*, now=None) -> int:
         ):
             count += 1
     return count
+
+
+def _certificate_dedupe_key(attendee_id: int) -> str:
+    return f"certificate:{attendee_id}"
+
+
+def notify_certificate(*, attendee: Attendee, total_hours: str, certificate_url: str) -> bool:
+    """The attendee's CE certificate, once ever. Returns whether it was queued now."""
+    message = outbox_enqueue(
+        kind=Kind.CERTIFICATE,
+        to_email=attendee.email,
+        attendee=attendee,
+        registration=attendee.registration,
+        context={
+            "event": attendee.registration.event.name,
+            "total_hours": total_hours,
+            "certificate_url": certificate_url,
+        },
+        dedupe_key=_certificate_dedupe_key(attendee.pk),
+    )
+    return message is not None
+
+
+def certificates_notified(*, event: Event) -> set[int]:
+    """The attendees of `event` whose certificate email is queued or sent already."""
+    keys = OutboxMessage.objects.filter(
+        kind=Kind.CERTIFICATE, registration__event=event
+    ).values_list("dedupe_key", flat=True)
+    return {int(key.rpartition(":")[2]) for key in keys if key}

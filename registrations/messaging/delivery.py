@@ -9,10 +9,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from registrations.emails import Email, NothingToSend
-from registrations.emails.kinds import BUILDERS
 from registrations.invites import manage_url
-from registrations.models import OutboxMessage
+from registrations.messaging.builders import BUILDERS
+from registrations.messaging.email import Email, NothingToSend
+from registrations.messaging.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 

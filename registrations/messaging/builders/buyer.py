@@ -1,0 +1,170 @@
+"""Emails to the buyer: the order, the invoice, payment trouble, cancellation."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from registrations import invites
+from registrations.messaging.builders.common import (
+    event_details,
+    money,
+    registration_of,
+    url,
+    when_text,
+)
+from registrations.messaging.email import Calendar, Email
+from registrations.messaging.models import OutboxMessage
+from registrations.models import Registration
+
+
+def _order_summary(registration: Registration) -> list[tuple[str, str]]:
+    currency = registration.currency
+    lines = [
+        (f"{a.full_name} – {a.ticket_type.name}", money(a.ticket_price - a.discount, currency))
+        for a in registration.attendees.all()
+    ]
+    details = [(_("Reference"), registration.reference), *event_details(registration.event)]
+    return [*details, *lines, (_("Total"), money(registration.total, currency))]
+
+
+def _order_subject(registration: Registration) -> str:
+    return _("%(event)s: registration %(ref)s") % {
+        "event": registration.event.name,
+        "ref": registration.reference,
+    }
+
+
+def order_confirmation(message: OutboxMessage) -> Email:
+    """The buyer's summary of a confirmed (paid or free) registration."""
+    registration = registration_of(message)
+    details = _order_summary(registration)
+    details.append((_("Paid"), money(registration.amount_paid, registration.currency)))
+    actions = [(_("Manage your registration"), invites.manage_url(registration))]
+    if registration.amount_paid > 0:
+        actions.append((_("Download your receipt"), url("payments:receipt", registration.token)))
+    return Email(
+        subject=_order_subject(registration),
+        heading=_("Your registration is confirmed"),
+        paragraphs=[
+            _(
+                "Thank you for registering for %(event)s. Each attendee gets their own confirmation with a calendar invite."
+            )
+            % {"event": registration.event.name}
+        ],
+        details=details,
+        actions=actions,
+    )
+
+
+def invoice(message: OutboxMessage) -> Email:
+    """The buyer's registration held until the invoice's due date, with the invoice."""
+    registration = registration_of(message)
+    due = registration.expires_at
+    return Email(
+        subject=_order_subject(registration),
+        heading=_("Your registration is reserved: invoice enclosed"),
+        paragraphs=[
+            _(
+                "Your seats are held until %(due)s, the invoice's due date. Please pay by bank transfer quoting %(ref)s."
+            )
+            % {
+                "due": when_text(registration.event, due) if due else "—",
+                "ref": registration.reference,
+            }
+        ],
+        details=_order_summary(registration),
+        actions=[
+            (_("Manage your registration"), invites.manage_url(registration)),
+            (_("Download the invoice"), url("payments:invoice", registration.token)),
+        ],
+    )
+
+
+def payment_failed(message: OutboxMessage) -> Email:
+    registration = registration_of(message)
+    reason = message.context.get("reason") or _("Your card was declined.")
+    return Email(
+        subject=_("Payment not completed: %(ref)s") % {"ref": registration.reference},
+        heading=_("Your payment did not go through"),
+        paragraphs=[
+            reason,
+            _("Your seats stay reserved until the hold ends; you can try another card."),
+        ],
+        details=[(_("Reference"), registration.reference)],
+        actions=[(_("Pay now"), url("payments:pay", registration.token))],
+    )
+
+
+def hold_expiring(message: OutboxMessage) -> Email:
+    registration = registration_of(message)
+    event = registration.event
+    return Email(
+        subject=_("Your reserved seats for %(event)s are about to be released")
+        % {"event": event.name},
+        heading=_("Your hold ends soon"),
+        paragraphs=[
+            _("Your seats are held until %(until)s. After that they go to others.")
+            % {
+                "until": when_text(event, registration.expires_at)
+                if registration.expires_at
+                else "—"
+            }
+        ],
+        details=[
+            (_("Reference"), registration.reference),
+            (_("Amount due"), money(registration.amount_due, registration.currency)),
+        ],
+        actions=[(_("Complete your registration"), invites.manage_url(registration))],
+    )
+
+
+def late_payment_refunded(message: OutboxMessage) -> Email:
+    registration = registration_of(message)
+    return Email(
+        subject=_("Your payment has been refunded: %(ref)s") % {"ref": registration.reference},
+        heading=_("We refunded your payment in full"),
+        paragraphs=[
+            _(
+                "Your payment arrived after your seat hold had ended, and the seats had meanwhile gone to someone else. We are sorry: the full amount has been refunded to your card."
+            ),
+        ],
+        details=[
+            (_("Reference"), registration.reference),
+            (_("Refunded"), money(registration.amount_refunded, registration.currency)),
+        ],
+        actions=[
+            (_("See the event"), f"{settings.SITE_URL}{registration.event.get_absolute_url()}")
+        ],
+    )
+
+
+def cancellation(message: OutboxMessage) -> Email:
+    """To the buyer (no attendee) a summary; to an attendee, their event entry cancelled."""
+    registration = registration_of(message)
+    event = registration.event
+    refund = Decimal(message.context.get("refund", "0"))
+    paragraphs = [
+        _("Registration %(ref)s for %(event)s has been cancelled.")
+        % {"ref": registration.reference, "event": event.name}
+    ]
+    if message.attendee is None and refund > 0:
+        paragraphs.append(
+            _("A refund of %(amount)s is on its way to your card.")
+            % {"amount": money(refund, registration.currency)}
+        )
+    calendar = None
+    if message.attendee is not None:
+        attendee = message.attendee
+        entry = invites.attendee_event_entry(attendee, cancelled=True)
+        calendar = Calendar(
+            "CANCEL", invites.invite(attendee, entry, method="CANCEL", to_email=message.to_email)
+        )
+        paragraphs.append(_("The attached update removes the event from your calendar."))
+    return Email(
+        subject=_("Cancelled: %(event)s (%(ref)s)")
+        % {"event": event.name, "ref": registration.reference},
+        heading=_("Your registration is cancelled"),
+        paragraphs=paragraphs,
+        calendar=calendar,
+    )
