@@ -128,7 +128,10 @@ def test_requests_during_a_database_restart_get_503_then_succeed(gunicorn_server
     threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(1.5)
+    # Restart once requests are being answered (a loaded machine warms the workers slowly).
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and sum(1 for _, s, _ in results if s in (200, 201)) < 4:
+        time.sleep(0.1)
     restart_started = time.monotonic()
     _restart_postgres()
     restarted = time.monotonic()
