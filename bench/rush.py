@@ -8,13 +8,17 @@ same gunicorn). A benchmark, never a test: exits non-zero only on oversell.
     .venv/bin/python bench/rush.py [--requests 2000] [--clients 32] [--seats 500] [--free]
 
 Uses DATABASE_URL if it points at PostgreSQL; otherwise the database `confreg_bench` on
-127.0.0.1:5432 (user postgres), created if missing.
+127.0.0.1:5432 (user postgres), created if missing. Cache and broker: BENCH_REDIS_URL, else
+REDIS_URL, else redis://127.0.0.1:6379/4; that Redis database is emptied first. gunicorn
+listens on --port (default BENCH_PORT, else 8765), which must be free: runs side by side
+need their own database, Redis database and port.
 """
 
 import argparse
 import http.client
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -53,7 +57,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seats", type=int, default=500)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8765")))
     parser.add_argument("--free", action="store_true", help="free tickets (confirmed at once)")
     parser.add_argument(
         "--payment",
@@ -82,9 +86,12 @@ def main() -> int:
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "THROTTLE_ENABLED": "0",  # measure the registration path, not the rate limiter
         # Cache and broker in Redis, as in production (its own database, emptied first).
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4"),
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL")
+        or os.environ.get("REDIS_URL")
+        or "redis://127.0.0.1:6379/4",
     }
     os.environ.update(env)
+    _check_port_free(args.port)
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     import redis
 
@@ -185,6 +192,16 @@ def _cpu_seconds(pid: int) -> float:
         except (FileNotFoundError, IndexError):
             pass
     return total
+
+
+def _check_port_free(port: int) -> None:
+    """Refuse a port another server holds: the bench would measure that server instead."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn binds
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise SystemExit(f"port {port} is in use: pass --port or set BENCH_PORT") from None
 
 
 def _wait_ready(port: int) -> None:
