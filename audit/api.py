@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_event
 from config.api import Pagination
-from events.api.views import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, organizer_event
 
 
 class AuditFilterSerializer(serializers.Serializer):

@@ -1,22 +1,15 @@
-"""Recording an organizer's action from the request that did it."""
+"""Recording an action from the request that did it, where no service owns the action
+(an attendee's own reads, such as downloading their personal data)."""
 
-from ipaddress import ip_address
 from typing import Any
 
 from django.http import HttpRequest
 
 from audit.models import AuditEntry
-from audit.services import audit_record
-from config.throttling import client_ip as throttled_client_ip
+from audit.services import audit_record, client_ip
 from events.models import Event
 
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The client's IP address as the rate limits see it; None when not a valid address."""
-    try:
-        return str(ip_address(throttled_client_ip(request).strip()))
-    except ValueError:
-        return None
+__all__ = ["audit_request", "client_ip"]
 
 
 def audit_request(

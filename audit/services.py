@@ -1,12 +1,17 @@
-"""Writing the audit log. Organizer-facing views call `audit_record` once the action
-succeeded; it is the only writer of AuditEntry rows."""
+"""Writing the audit log. The services that carry out an organizer's action call
+`audit_record` in the action's transaction, so every path (page, API, admin, task)
+records the same thing; it is the only writer of AuditEntry rows."""
 
 from collections.abc import Mapping
+from ipaddress import ip_address as parse_ip
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
 
+from audit.context import current_request
 from audit.models import AuditEntry
+from config.throttling import client_ip as throttled_client_ip
 from events.models import Event
 
 # Keys that would put personal data (or a secret) into the log: a programming error.
@@ -48,17 +53,22 @@ def _check_no_personal_data(target: str, details: Mapping[str, Any]) -> None:
             stack.extend(value)
 
 
+_FROM_REQUEST: Any = object()
+
+
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     event: Event | None = None,
     target: str = "",
     details: Mapping[str, Any] | None = None,
+    actor: AbstractBaseUser | AnonymousUser | None = _FROM_REQUEST,
     ip_address: str | None = None,
 ) -> AuditEntry:
     """Record that `actor` (None or anonymous: the system, or an attendee through their
-    private link) did `action` (an AuditEntry.Action) on `target` of `event`.
+    private link) did `action` (an AuditEntry.Action) on `target` of `event`. Without
+    `actor`, the user and address of the request being served (audit.context); outside
+    a request, the system.
 
     Call it after the action succeeded, inside the action's transaction where there is
     one, so that an action rolled back leaves no entry. Raises ValueError for an unknown
@@ -69,6 +79,10 @@ def audit_record(
         raise ValueError(f"Unknown audit action: {action!r}")
     details = dict(details or {})
     _check_no_personal_data(target, details)
+    if actor is _FROM_REQUEST:
+        request = current_request()
+        actor = getattr(request, "user", None)
+        ip_address = ip_address or (client_ip(request) if request is not None else None)
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
         actor=user,
@@ -79,3 +93,20 @@ def audit_record(
         details=details,
         ip_address=ip_address or None,
     )
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's IP address as the rate limits see it; None when not a valid address."""
+    try:
+        return str(parse_ip(throttled_client_ip(request).strip()))
+    except ValueError:
+        return None
+
+
+def audit_event_edited(*, event: Event, fields: list[str], via: str = "") -> None:
+    """Listener of events.changes: an organizer edited the event (through the API, the
+    admin or the workspace)."""
+    details: dict[str, Any] = {"fields": fields}
+    if via:
+        details["via"] = via
+    audit_record(action=AuditEntry.Action.EVENT_UPDATE, event=event, details=details)

@@ -4,7 +4,7 @@ import logging
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -13,6 +13,17 @@ from config.errors import Conflict
 from config.resilience import UNAVAILABLE, unavailable_response
 
 logger = logging.getLogger(__name__)
+
+
+class MoneyField(serializers.DecimalField):
+    """Money in and out of the API: a decimal string with two places, not negative
+    unless said otherwise."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 10)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", 0)
+        super().__init__(**kwargs)
 
 
 class Pagination(PageNumberPagination):

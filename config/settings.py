@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.context.AuditActorMiddleware",  # services write the audit log as this request
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.resilience.ServiceUnavailableMiddleware",  # a lost database: 503, not 500
@@ -176,6 +177,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # --- Stripe ---------------------------------------------------------------------------
+# Payment providers by name (payments.providers); the name is stored on each payment and
+# is the <provider> of its webhook URL. PAYMENT_METHODS: which provider takes each way of
+# paying that registration offers.
+PAYMENT_PROVIDERS = {
+    "stripe": "payments.providers.stripe.StripeProvider",
+    "invoice": "payments.providers.invoice.InvoiceProvider",
+}
+PAYMENT_METHODS = {"card": "stripe", "invoice": "invoice"}
+# A refund whose provider could not be reached is tried again by a task, with backoff.
+REFUND_RETRY_SECONDS = env.float("REFUND_RETRY_SECONDS", default=30)
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_local")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_local")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_local_development")

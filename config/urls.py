@@ -50,7 +50,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("events.api.urls")),
     path("api/v1/", include("registrations.api.urls")),
-    path("api/v1/", include("payments.api.urls")),
     path("api/v1/", include("registrations.ce.api_urls")),
     path("api/v1/", include("registrations.privacy.api_urls")),
     path("api/v1/", include("audit.api_urls")),

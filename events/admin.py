@@ -1,11 +1,10 @@
 from django.contrib import admin
 from django.db import transaction
 
-from audit.models import AuditEntry
-from audit.request import audit_request
 from events.changes import (
     EVENT_SCHEDULE_FIELDS,
     SESSION_SCHEDULE_FIELDS,
+    event_edited,
     event_schedule_changed,
     session_schedule_changed,
 )
@@ -49,12 +48,7 @@ class EventAdmin(admin.ModelAdmin):
         if change and EVENT_SCHEDULE_FIELDS & set(form.changed_data):
             event_schedule_changed(obj)  # attendees get an updated invite
         if change and form.changed_data:
-            audit_request(
-                request,
-                action=AuditEntry.Action.EVENT_UPDATE,
-                event=obj,
-                details={"fields": sorted(form.changed_data), "via": "admin"},
-            )
+            event_edited(obj, fields=form.changed_data, via="admin")
 
     @transaction.atomic
     def save_formset(self, request, form, formset, change):

@@ -1,9 +1,13 @@
-"""Schedule changes (time or place of an event or a session), told to whoever listens.
+"""Changes to events, told to whoever listens; `events` imports no other app.
 
-Telling attendees is the registrations app's business; `events` imports nothing from it.
-RegistrationsConfig.ready() subscribes its notifier with `on_schedule_change`. Listeners
-run inside the transaction of the change, so the emails they write (outbox rows) commit
-or roll back with it.
+- Schedule changes (time or place of an event or a session): telling attendees is the
+  registrations app's business; RegistrationsConfig.ready() subscribes with
+  `on_schedule_change`.
+- Edits by an organizer (an event's fields, its ticket types, its sessions): the audit
+  log's business; AuditConfig.ready() subscribes with `on_event_edited`.
+
+Listeners run inside the transaction of the change, so what they write (outbox rows,
+audit entries) commits or rolls back with it.
 """
 
 from collections.abc import Callable
@@ -16,6 +20,7 @@ if TYPE_CHECKING:
 
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
+_edit_listeners: list[Listener] = []
 
 EVENT_SCHEDULE_FIELDS = frozenset(
     {"starts_at", "ends_at", "timezone", "venue", "venue_id", "virtual_join_url", "attendance_mode"}
@@ -41,3 +46,15 @@ def session_schedule_changed(session: "Session") -> None:
     session.refresh_from_db(fields=["calendar_sequence"])
     for listener in _listeners:
         listener(event=session.event, session=session)
+
+
+def on_event_edited(listener: Listener) -> None:
+    if listener not in _edit_listeners:
+        _edit_listeners.append(listener)
+
+
+def event_edited(event: "Event", *, fields: list[str], via: str = "") -> None:
+    """An organizer changed `fields` of `event` (or "ticket_types", "sessions") through
+    `via` ("" for the API, "admin"); listeners are called with those keywords."""
+    for listener in _edit_listeners:
+        listener(event=event, fields=sorted(fields), via=via)

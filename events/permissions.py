@@ -1,7 +1,11 @@
-"""Who may manage an event: superusers, and staff users listed as its organizers."""
+"""Who may manage an event: superusers, and staff users listed as its organizers. Every
+app's organizer pages and API check access here."""
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from rest_framework import permissions
 
 from events.models import Event
 
@@ -22,3 +26,19 @@ def events_managed_by(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Event]
     if user.is_superuser:
         return Event.objects.all()
     return Event.objects.filter(organizers=user)
+
+
+class IsOrganizer(permissions.BasePermission):
+    """For the organizer API: active staff. Object access (this event) is checked by
+    `organizer_event()`."""
+
+    def has_permission(self, request, view) -> bool:
+        return user_is_organizer(request.user)
+
+
+def organizer_event(request: HttpRequest, slug: str) -> Event:
+    """The event at `slug` if this user manages it; 404 otherwise (no existence leak)."""
+    event = get_object_or_404(Event, slug=slug)
+    if not user_can_manage_event(request.user, event):
+        raise Http404
+    return event

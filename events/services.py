@@ -16,6 +16,7 @@ from django.db import transaction
 from events.changes import (
     EVENT_SCHEDULE_FIELDS,
     SESSION_SCHEDULE_FIELDS,
+    event_edited,
     event_schedule_changed,
     session_schedule_changed,
 )
@@ -99,6 +100,7 @@ def event_update(*, event: Event, venue: dict | None = None, **fields: Any) -> E
     _check_sessions_within_event(event)
     if any(getattr(event, name) != value for name, value in before.items()):
         event_schedule_changed(event)
+    event_edited(event, fields=[*fields, *(["venue"] if venue is not None else [])])
     return event
 
 
@@ -138,6 +140,7 @@ def ticket_type_create(
     ticket_type.full_clean()
     ticket_type.save()
     _replace_tiers(ticket_type=ticket_type, tiers=price_tiers or [])
+    event_edited(event, fields=["ticket_types"])
     return ticket_type
 
 
@@ -154,6 +157,7 @@ def ticket_type_update(
     ticket_type.save()
     if price_tiers is not None:
         _replace_tiers(ticket_type=ticket_type, tiers=price_tiers)
+    event_edited(ticket_type.event, fields=["ticket_types"])
     return ticket_type
 
 
@@ -205,6 +209,7 @@ def session_create(*, event: Event, **fields: Any) -> Session:
     _apply(session, fields, SESSION_FIELDS)
     session.full_clean()
     session.save()
+    event_edited(event, fields=["sessions"])
     return session
 
 
@@ -217,4 +222,5 @@ def session_update(*, session: Session, **fields: Any) -> Session:
     session.save()
     if any(getattr(session, name) != value for name, value in before.items()):
         session_schedule_changed(session)
+    event_edited(session.event, fields=["sessions"])
     return session

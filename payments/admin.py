@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 
 from config.errors import Conflict
-from payments.models import Payment, Refund, StripeEvent
-from payments.services import refund_create
+from payments.models import Payment, ProcessedProviderEvent, Refund
+from payments.services.refunds import refund_create
 
 
 class RefundInline(admin.TabularInline):
@@ -64,8 +64,8 @@ class RefundAdmin(admin.ModelAdmin):
     readonly_fields = ["payment", "amount", "provider_ref", "status", "reason", "created_at"]
 
 
-@admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
-    list_display = ["event_id", "kind", "outcome", "received_at"]
-    list_filter = ["kind"]
+@admin.register(ProcessedProviderEvent)
+class ProcessedProviderEventAdmin(admin.ModelAdmin):
+    list_display = ["provider", "event_id", "kind", "outcome", "received_at"]
+    list_filter = ["provider", "kind"]
     search_fields = ["event_id"]

@@ -1,4 +1,6 @@
-"""Payments and refunds of registrations, and the provider events already processed."""
+"""Payments and refunds of registrations, and the provider events already processed.
+
+Provider-neutral: a payment names its provider (payments.providers) by its key."""
 
 from decimal import Decimal
 
@@ -7,15 +9,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from payments.providers import provider_choices
 from registrations.models import Registration
 
 
 class Payment(models.Model):
-    """One attempt to collect a registration's total: a PaymentIntent, or an invoice."""
-
-    class Provider(models.TextChoices):
-        STRIPE = "stripe", _("Card (Stripe)")
-        INVOICE = "invoice", _("Invoice")
+    """One attempt to collect a registration's total through a provider: an intent the
+    attendee pays online, or money recorded as received for an invoice."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")  # waiting for the card, or for the bank transfer
@@ -25,8 +25,10 @@ class Payment(models.Model):
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="payments"
     )
-    provider = models.CharField(max_length=10, choices=Provider.choices)
-    provider_ref = models.CharField(max_length=100, blank=True, help_text=_("e.g. pi_…"))
+    provider = models.CharField(max_length=20, choices=provider_choices)
+    provider_ref = models.CharField(
+        max_length=100, blank=True, help_text=_("The provider's id of the intent (pi_… at Stripe).")
+    )
     client_secret = models.CharField(max_length=200, blank=True, editable=False)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3)
@@ -57,7 +59,7 @@ class Payment(models.Model):
 
 class Refund(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")  # recorded, not yet accepted by the provider
+        PENDING = "pending", _("Requested")  # recorded; not yet carried out by the provider
         SUCCEEDED = "succeeded", _("Succeeded")
         FAILED = "failed", _("Failed")
 
@@ -83,10 +85,11 @@ class Refund(models.Model):
         return f"Refund {self.amount} of {self.payment}"
 
 
-class StripeEvent(models.Model):
-    """A provider event already taken in: a second delivery of the same id is a no-op."""
+class ProcessedProviderEvent(models.Model):
+    """A provider's event (a webhook delivery) already taken in: a second delivery of the
+    same id from the same provider is a no-op."""
 
-    provider = models.CharField(max_length=10, default="stripe")
+    provider = models.CharField(max_length=20)
     event_id = models.CharField(max_length=100)
     kind = models.CharField(max_length=60)
     received_at = models.DateTimeField(default=timezone.now)

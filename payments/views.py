@@ -1,4 +1,5 @@
-"""Payment pages (card page, return page), the Stripe webhook, receipts and invoices."""
+"""Payment pages (the provider's checkout page, return page), providers' webhooks,
+receipts and invoices."""
 
 import json
 import logging
@@ -19,17 +20,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import Conflict
 from payments import documents
-from payments.providers import get_provider
-from payments.providers.base import CardDeclined, SignatureInvalid
-from payments.services import (
-    PaymentUnavailable,
-    payment_apply_event,
+from payments.errors import PaymentUnavailable
+from payments.providers import UnknownProvider, get_provider, provider_for_method
+from payments.providers.base import CardDeclined, ProviderError, SignatureInvalid
+from payments.services.checkout import (
     payment_for_registration,
     payment_pay_with_card,
     payment_sync,
 )
+from payments.services.webhooks import payment_apply_event
 from registrations import selectors
-from registrations.models import PaymentMethod, Registration
+from registrations.models import Registration
 
 logger = logging.getLogger(__name__)
 
@@ -43,14 +44,17 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
     if registration.effective_status != Registration.Status.PENDING_PAYMENT:
         return redirect(registration.get_absolute_url())
-    context = {"registration": registration, "provider": get_provider(), "payment": None}
+    provider = provider_for_method(registration.payment_method)
+    if not provider.online:
+        return redirect(registration.get_absolute_url())
+    context = {"registration": registration, "provider": provider, "payment": None}
     try:
         context["payment"] = payment_for_registration(registration=registration)
     except PaymentUnavailable as exc:
         context["error"] = exc.detail
     if context["payment"] is None and "error" not in context:
         return redirect(registration.get_absolute_url())
-    return render(request, "payments/pay.html", context)
+    return render(request, provider.checkout_template, context)
 
 
 @require_POST
@@ -58,14 +62,14 @@ def pay_with_card(request: HttpRequest, token: str) -> JsonResponse:
     """Called by the card page's script with the card Stripe.js tokenised."""
     registration = _registration(token)
     try:
-        payment_method = str(json.loads(request.body or b"{}").get("payment_method", ""))
+        card_token = str(json.loads(request.body or b"{}").get("payment_method", ""))
     except (ValueError, AttributeError):
-        payment_method = ""
-    if not payment_method or len(payment_method) > 100:
+        card_token = ""
+    if not card_token or len(card_token) > 100:
         return JsonResponse({"error": _("Enter your card details.")}, status=400)
     return_url = reverse("payments:return", kwargs={"token": token})
     try:
-        intent = payment_pay_with_card(registration=registration, payment_method=payment_method)
+        intent = payment_pay_with_card(registration=registration, card_token=card_token)
     except CardDeclined as exc:
         return JsonResponse({"error": str(exc)}, status=402)
     except Conflict as exc:
@@ -104,17 +108,22 @@ def pay_return(request: HttpRequest, token: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def stripe_webhook(request: HttpRequest) -> HttpResponse:
+def provider_webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    """A provider's event: verified by the provider, then taken in at most once."""
     try:
-        event = get_provider("stripe").parse_webhook(
-            payload=request.body, signature=request.headers.get("Stripe-Signature", "")
-        )
-    except SignatureInvalid:
+        receiver = get_provider(provider)
+    except UnknownProvider:
+        raise Http404 from None
+    if not receiver.receives_webhooks:
+        raise Http404
+    try:
+        provider_event = receiver.parse_webhook(payload=request.body, headers=request.headers)
+    except (SignatureInvalid, ProviderError):
         return HttpResponseBadRequest("invalid signature")
     try:
-        outcome = payment_apply_event(event=event)
+        outcome = payment_apply_event(provider=receiver.name, provider_event=provider_event)
     except Conflict as exc:
-        logger.warning("webhook %s not applied: %s", event.event_id, exc.code)
+        logger.warning("webhook %s not applied: %s", provider_event.event_id, exc.code)
         return JsonResponse({"outcome": exc.code}, status=503)
     return JsonResponse({"outcome": outcome})
 
@@ -130,7 +139,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def invoice(request: HttpRequest, token: str) -> HttpResponse:
     registration = _registration(token)
-    if registration.payment_method != PaymentMethod.INVOICE:
+    if provider_for_method(registration.payment_method).online:
         raise Http404
     return _pdf(documents.invoice_pdf(registration), f"invoice-{registration.reference}.pdf")
 

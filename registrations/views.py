@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.errors import Conflict
 from events.models import Event
 from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
-from payments.services import registration_cancel_with_refund
+from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
 from registrations.forms import (
     AttendeeDetailsForm,

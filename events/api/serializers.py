@@ -7,16 +7,9 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api import MoneyField
 from events.models import Event, Session
 from events.selectors import Catalogue, SessionOffer, TicketOffer
-
-
-class MoneyField(serializers.DecimalField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_digits", 10)
-        kwargs.setdefault("decimal_places", 2)
-        kwargs.setdefault("min_value", 0)
-        super().__init__(**kwargs)
 
 
 class VenueSerializer(serializers.Serializer):

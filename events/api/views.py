@@ -1,21 +1,22 @@
 """Catalogue API: public event list and detail; organizer writes (API.md)."""
 
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import AuditEntry
-from audit.request import audit_request
 from config.api import Pagination, unpaginated
 from events import selectors, services
 from events.api import serializers as s
 from events.models import Event, Session, TicketType
-from events.permissions import events_managed_by, user_can_manage_event, user_is_organizer
+from events.permissions import (
+    IsOrganizer,
+    events_managed_by,
+    organizer_event,
+)
 
 
 class EventListView(generics.ListAPIView):
@@ -36,27 +37,6 @@ class EventDetailView(APIView):
 
 
 # --- Organizer -------------------------------------------------------------------------
-
-
-class IsOrganizer(permissions.BasePermission):
-    """Active staff. Object access (this event) is checked by `organizer_event()`."""
-
-    def has_permission(self, request, view) -> bool:
-        return user_is_organizer(request.user)
-
-
-def organizer_event(request: Request, slug: str) -> Event:
-    """The event at `slug` if this user manages it; 404 otherwise (no existence leak)."""
-    event = get_object_or_404(Event, slug=slug)
-    if not user_can_manage_event(request.user, event):
-        raise Http404
-    return event
-
-
-def audit_event_update(request: Request, event: Event, fields: list[str]) -> None:
-    audit_request(
-        request, action=AuditEntry.Action.EVENT_UPDATE, event=event, details={"fields": fields}
-    )
 
 
 def _event_response(event: Event, request: Request, code: int = status.HTTP_200_OK) -> Response:
@@ -98,7 +78,6 @@ class OrganizerEventDetailView(APIView):
         data = s.EventInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         event = services.event_update(event=event, **data.validated_data)
-        audit_event_update(request, event, sorted(data.validated_data))
         return _event_response(event, request)
 
 
@@ -119,7 +98,6 @@ class OrganizerTicketTypeListView(APIView):
         data = s.TicketTypeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket_type = services.ticket_type_create(event=event, **data.validated_data)
-        audit_event_update(request, event, ["ticket_types"])
         return Response(
             s.TicketTypeOutputSerializer(ticket_type).data, status=status.HTTP_201_CREATED
         )
@@ -135,7 +113,6 @@ class OrganizerTicketTypeDetailView(APIView):
         data = s.TicketTypeInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         ticket_type = services.ticket_type_update(ticket_type=ticket_type, **data.validated_data)
-        audit_event_update(request, event, ["ticket_types"])
         return Response(s.TicketTypeOutputSerializer(ticket_type).data)
 
 
@@ -154,7 +131,6 @@ class OrganizerSessionListView(APIView):
         data = s.SessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.session_create(event=event, **data.validated_data)
-        audit_event_update(request, event, ["sessions"])
         return Response(s.SessionOutputSerializer(session).data, status=status.HTTP_201_CREATED)
 
 
@@ -169,5 +145,4 @@ class OrganizerSessionDetailView(APIView):
         data.is_valid(raise_exception=True)
         with transaction.atomic():
             session = services.session_update(session=session, **data.validated_data)
-        audit_event_update(request, event, ["sessions"])
         return Response(s.SessionOutputSerializer(session).data)

@@ -1,8 +1,9 @@
-"""The provider interface: what payments needs of a card processor, in neutral objects.
+"""The provider interface: what payments needs of a payment provider, in neutral objects.
 
-Core code sees these dataclasses and errors, never a Stripe object.
+Core code sees these dataclasses and errors, never a provider's own objects.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
@@ -56,7 +57,7 @@ class SignatureInvalid(Exception):
 
 @dataclass(frozen=True)
 class Intent:
-    ref: str  # pi_…
+    ref: str  # the provider's id of the intent (Stripe: pi_…)
     client_secret: str
     status: str  # succeeded | processing | requires_action | requires_payment_method | canceled | …
     amount: Decimal
@@ -68,10 +69,10 @@ class Intent:
 class ProviderEvent:
     event_id: str
     kind: str  # payment_succeeded | payment_failed | refunded | dispute_opened | other
-    provider_ref: str  # the PaymentIntent the event is about
+    provider_ref: str  # the intent the event is about
     amount: Decimal
     currency: str
-    refunds: tuple[tuple[str, Decimal], ...] = ()  # (re_…, amount) for `refunded`
+    refunds: tuple[tuple[str, Decimal], ...] = ()  # (refund ref, amount) for `refunded`
     message: str = ""
 
 
@@ -82,8 +83,19 @@ class RefundResult:
 
 
 class PaymentProvider(Protocol):
-    publishable_key: str
-    js_url: str
+    """What payments asks of a provider. `online` providers take the money themselves
+    (an intent the attendee pays, refunds sent to them, webhooks); an offline one (the
+    invoice) has the organizer record what arrived, and refunds are made by hand."""
+
+    name: str  # its key in settings.PAYMENT_PROVIDERS, stored on each Payment
+    online: bool
+    receives_webhooks: bool
+    checkout_template: str  # the page where the attendee pays ("" for offline ones)
+
+    def checkout_data(self, *, intent_ref: str, client_secret: str) -> dict:
+        """What the attendee's browser needs to pay (API.md's `payment` object, less the
+        amount and currency)."""
+        ...
 
     def create_intent(
         self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str
@@ -91,7 +103,7 @@ class PaymentProvider(Protocol):
 
     def retrieve_intent(self, ref: str) -> Intent: ...
 
-    def pay_intent(self, *, ref: str, payment_method: str) -> Intent: ...
+    def pay_intent(self, *, ref: str, card_token: str) -> Intent: ...
 
     def cancel_intent(self, ref: str) -> None: ...
 
@@ -99,4 +111,6 @@ class PaymentProvider(Protocol):
         self, *, intent_ref: str, amount: Decimal, currency: str, idempotency_key: str
     ) -> RefundResult: ...
 
-    def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent: ...
+    def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
+        """Verify and translate one webhook delivery. Raises SignatureInvalid."""
+        ...

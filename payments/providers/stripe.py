@@ -10,6 +10,7 @@ PaymentIntent (`update`) and confirms it; if the intent then asks for authentica
 
 import json
 import logging
+from collections.abc import Mapping
 from decimal import Decimal
 
 import stripe
@@ -38,6 +39,9 @@ EVENT_KINDS = {
 
 class StripeProvider:
     name = "stripe"
+    online = True
+    receives_webhooks = True
+    checkout_template = "payments/pay.html"
 
     def __init__(self) -> None:
         self.publishable_key = settings.STRIPE_PUBLISHABLE_KEY
@@ -48,6 +52,14 @@ class StripeProvider:
             http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT_SECONDS),
             max_network_retries=settings.STRIPE_MAX_NETWORK_RETRIES,
         ).v1
+
+    def checkout_data(self, *, intent_ref: str, client_secret: str) -> dict:
+        return {
+            "provider": self.name,
+            "payment_intent": intent_ref,
+            "client_secret": client_secret,
+            "publishable_key": self.publishable_key,
+        }
 
     def create_intent(
         self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str
@@ -66,9 +78,9 @@ class StripeProvider:
     def retrieve_intent(self, ref: str) -> Intent:
         return self._call(self._client.payment_intents.retrieve, ref)
 
-    def pay_intent(self, *, ref: str, payment_method: str) -> Intent:
+    def pay_intent(self, *, ref: str, card_token: str) -> Intent:
         """Attach the card to the intent, then confirm (localstripe cannot do both in one)."""
-        self._call(self._client.payment_intents.update, ref, {"payment_method": payment_method})
+        self._call(self._client.payment_intents.update, ref, {"payment_method": card_token})
         return self._call(self._client.payment_intents.confirm, ref)
 
     def cancel_intent(self, ref: str) -> None:
@@ -88,7 +100,8 @@ class StripeProvider:
         )
         return RefundResult(ref=refund["id"], status=refund.get("status") or "succeeded")
 
-    def parse_webhook(self, *, payload: bytes, signature: str) -> ProviderEvent:
+    def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
+        signature = headers.get("Stripe-Signature", "")
         try:
             stripe.Webhook.construct_event(
                 payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=300

@@ -3,7 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
-from events.api.serializers import MoneyField
+from config.api import MoneyField
 from registrations.models import PaymentMethod, Profession, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.api import views
+from registrations.api import payments, views
 
 urlpatterns = [
     path(
@@ -18,6 +18,16 @@ urlpatterns = [
         "registrations/<str:token>/attendees/<int:attendee_id>/",
         views.AttendeeDetailView.as_view(),
         name="api-attendee",
+    ),
+    path(
+        "registrations/<str:token>/payment/",
+        payments.RegistrationPaymentView.as_view(),
+        name="api-registration-payment",
+    ),
+    path(
+        "registrations/<str:token>/payment/card/",
+        payments.RegistrationCardView.as_view(),
+        name="api-registration-card",
     ),
     path(
         "registrations/<str:token>/cancel/",

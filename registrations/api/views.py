@@ -8,15 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import unpaginated
-from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, TicketType
+from events.permissions import IsOrganizer, organizer_event
 from events.selectors import event_catalogue_cached_or_404
-from payments.api.serializers import payment_data
-from payments.services import (
-    PaymentUnavailable,
-    payment_for_registration,
-    registration_cancel_with_refund,
-)
+from payments.errors import PaymentUnavailable
+from payments.selectors import checkout_data
+from payments.services.checkout import payment_for_registration
+from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
 from registrations.api import serializers as s
 from registrations.models import Registration
@@ -57,7 +55,7 @@ class RegistrationCreateView(APIView):
             registration,  # as created, attendees and choices attached: no read-back
             request,
             with_token=True,
-            payment=payment_data(payment),
+            payment=checkout_data(payment),
         )
         if payment_error:
             body["payment_error"] = payment_error

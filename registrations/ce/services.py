@@ -10,6 +10,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from config.errors import Conflict, InvalidState
 from events.models import Event, Session
 from registrations.ce.selectors import (
@@ -175,4 +177,9 @@ def certificates_release(*, event: Event, at: datetime | None = None) -> int:
             continue  # the dedupe key would refuse it; skip the failing insert
         attendee.registration.event = locked  # spares a query per attendee
         queued += _enqueue_certificate(credits)
+    audit_record(
+        action=AuditEntry.Action.CERTIFICATES_RELEASE,
+        event=locked,
+        details={"emails_queued": queued},
+    )
     return queued

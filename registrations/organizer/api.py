@@ -23,9 +23,8 @@ from rest_framework.views import APIView
 from audit.models import AuditEntry
 from audit.request import audit_request
 from config.api import Pagination
-from events.api.views import IsOrganizer, organizer_event
 from events.models import Event, Session
-from events.permissions import user_can_manage_event
+from events.permissions import IsOrganizer, organizer_event, user_can_manage_event
 from registrations.models import Attendee, CheckIn
 from registrations.organizer import selectors
 from registrations.organizer.badges import badges_pdf
@@ -247,13 +246,6 @@ def _check_in_answer(request: Request, audit_event, action, **kwargs) -> Respons
         if exc.check_in is not None:
             body |= check_in_data(exc.check_in)
         return Response(body, status=status.HTTP_409_CONFLICT)
-    audit_request(
-        request,
-        action=AuditEntry.Action.CHECK_IN,
-        event=audit_event,
-        target=done.attendee.registration.reference,
-        details={"session": done.session_id},
-    )
     return Response(check_in_data(done), status=status.HTTP_201_CREATED)
 
 

@@ -2,11 +2,21 @@
 
 from django.urls import path
 
-from registrations.organizer import api
+from registrations.organizer import api, payments_api
 
 EVENT = "organizer/events/<slug:slug>/"
 
 urlpatterns = [
+    path(
+        "organizer/registrations/<str:reference>/refund/",
+        payments_api.OrganizerRefundView.as_view(),
+        name="api-org-refund",
+    ),
+    path(
+        "organizer/registrations/<str:reference>/mark-paid/",
+        payments_api.OrganizerMarkPaidView.as_view(),
+        name="api-org-mark-paid",
+    ),
     path(f"{EVENT}attendees/", api.AttendeeListView.as_view(), name="api-org-attendees"),
     path(
         f"{EVENT}attendees/export.csv",

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from config.errors import Conflict, InvalidState
 from events.models import Event, Session
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice
@@ -69,12 +71,19 @@ def _record(attendee: Attendee, session: Session | None, by: AbstractBaseUser | 
     if earlier is None:
         try:
             with transaction.atomic():
-                return CheckIn.objects.create(
+                done = CheckIn.objects.create(
                     attendee=attendee,
                     session=session,
                     checked_in_at=timezone.now(),
                     checked_in_by=by if by is not None and by.is_authenticated else None,
                 )
+                audit_record(
+                    action=AuditEntry.Action.CHECK_IN,
+                    event=attendee.registration.event,
+                    target=attendee.registration.reference,
+                    details={"session": session.pk if session else None},
+                )
+                return done
         except IntegrityError:  # another desk scanned the same badge at the same moment
             earlier = earlier_check_in(attendee, session)
             if earlier is None:

@@ -22,12 +22,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.models import AuditEntry
-from audit.request import audit_request
 from config.errors import Conflict
 from events.models import Event
 from events.permissions import events_managed_by, user_can_manage_event, user_is_organizer
-from payments.services import invoice_mark_paid, refund_create, registration_cancel_with_refund
+from payments.services.offline import invoice_mark_paid
+from payments.services.refunds import refund_create, registration_cancel_with_refund
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice
 from registrations.organizer import charts, selectors
 from registrations.organizer.forms import (
@@ -221,15 +220,9 @@ def _form_errors(form) -> str:
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
-def _run(
-    request: HttpRequest,
-    action: Callable[[], str],
-    *,
-    audit: str,
-    registration: Registration,
-) -> None:
-    """Run one service call; its outcome or its refusal becomes a message, and what was
-    done goes into the audit log."""
+def _run(request: HttpRequest, action: Callable[[], str]) -> None:
+    """Run one service call; its outcome or its refusal becomes a message. (The service
+    writes the audit log.)"""
     try:
         done = action()
     except Conflict as exc:
@@ -237,9 +230,6 @@ def _run(
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        audit_request(
-            request, action=audit, event=registration.event, target=registration.reference
-        )
         messages.success(request, done)
 
 
@@ -289,8 +279,6 @@ def registration_action(
             _run(
                 request,
                 lambda: _refund(registration, **form.cleaned_data),
-                audit=AuditEntry.Action.REFUND,
-                registration=registration,
             )
         else:
             messages.error(request, _form_errors(form))
@@ -298,22 +286,16 @@ def registration_action(
         _run(
             request,
             lambda: _mark_paid(registration),
-            audit=AuditEntry.Action.MARK_PAID,
-            registration=registration,
         )
     elif action == "cancel":
         _run(
             request,
             lambda: _cancel(registration),
-            audit=AuditEntry.Action.CANCEL,
-            registration=registration,
         )
     elif action == "resend":
         _run(
             request,
             lambda: _resend(registration),
-            audit=AuditEntry.Action.RESEND,
-            registration=registration,
         )
     else:
         raise Http404
@@ -337,8 +319,6 @@ def attendee_substitute(request: HttpRequest, slug: str, attendee_id: int) -> Ht
         _run(
             request,
             lambda: _substitute(attendee, **form.cleaned_data),
-            audit=AuditEntry.Action.SUBSTITUTE,
-            registration=attendee.registration,
         )
     else:
         messages.error(request, _form_errors(form))
@@ -379,13 +359,6 @@ def _check_in_outcome(event: Event, form: CheckInForm, request: HttpRequest) -> 
         return {"kind": "again", "check_in": exc.check_in, "detail": exc.detail}
     except Conflict as exc:
         return {"kind": "refused", "detail": exc.detail}
-    audit_request(
-        request,
-        action=AuditEntry.Action.CHECK_IN,
-        event=event,
-        target=done.attendee.registration.reference,
-        details={"session": done.session_id},
-    )
     return {"kind": "ok", "check_in": done}
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from events.inventory import seats_left
 from registrations.capacity import count_seats, lock_event
 from registrations.ce.credentials import clean_credentials
@@ -85,6 +87,12 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
     attendee.save(update_fields=sorted(changes))
     if identity_changes:
         notify_substitution(attendee=attendee, old_email=old_email)
+        audit_record(
+            action=AuditEntry.Action.SUBSTITUTE,
+            event=event,
+            target=attendee.registration.reference,
+            details={"attendee": attendee.pk, "fields": sorted(identity_changes)},
+        )
     return attendee
 
 

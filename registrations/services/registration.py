@@ -10,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from events.models import Event, Session, TicketType
 from events.selectors import catalogue_forget_on_commit
 from registrations.capacity import (
@@ -417,3 +419,6 @@ def registration_resend_confirmation(*, registration: Registration) -> None:
     if registration.status != Registration.Status.CONFIRMED:
         raise InvalidState("Only a confirmed registration has a confirmation to resend.")
     notify_registration_confirmed(registration=registration, resend=True)
+    audit_record(
+        action=AuditEntry.Action.RESEND, event=registration.event, target=registration.reference
+    )

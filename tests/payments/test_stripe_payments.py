@@ -10,7 +10,7 @@ import requests
 from django.utils import timezone
 from pypdf import PdfReader
 
-from payments.models import Payment, Refund, StripeEvent
+from payments.models import Payment, ProcessedProviderEvent, Refund
 from registrations.models import Registration
 from tests.factories import EventFactory, OrganizerFactory, TicketTypeFactory
 from tests.payments.helpers import CARD_DECLINED, card_token, event, pay_at_stripe, signed
@@ -102,7 +102,7 @@ def test_the_webhook_alone_confirms_a_payment(api, stripe_webhooks, stripe, tick
     started = time.monotonic()
     pay_at_stripe(stripe, data["payment"]["payment_intent"])
     # (other tests' payments may also be announced here: the Stripe server is shared)
-    settled = StripeEvent.objects.filter(kind="payment_succeeded", outcome="settled")
+    settled = ProcessedProviderEvent.objects.filter(kind="payment_succeeded", outcome="settled")
     while not settled.exists() and time.monotonic() - started < 15:
         time.sleep(0.1)
     registration = Registration.objects.get(reference=data["reference"])
@@ -139,7 +139,7 @@ def test_replayed_event_changes_nothing(api, client, stripe, ticket):
     assert post_event(client, succeeded(data)).json()["outcome"] == "duplicate"
     registration = Registration.objects.get(reference=data["reference"])
     assert registration.status == "confirmed" and registration.amount_paid == Decimal("450.00")
-    assert StripeEvent.objects.count() == 1
+    assert ProcessedProviderEvent.objects.count() == 1
     # a different event id about the same payment changes nothing either
     assert post_event(client, succeeded(data, "evt_2")).status_code == 200
     registration.refresh_from_db()
@@ -160,7 +160,7 @@ def test_forged_and_stale_signatures_are_400_and_change_nothing(
     response = post_event(client, succeeded(data), **tamper)
     assert response.status_code == 400
     assert Registration.objects.get(reference=data["reference"]).status == "pending_payment"
-    assert not StripeEvent.objects.exists()
+    assert not ProcessedProviderEvent.objects.exists()
 
 
 def test_unsigned_and_garbage_webhooks_are_400(client, stripe, db):
@@ -307,14 +307,17 @@ def test_late_payment_keeps_seats_that_are_still_free(api, client, stripe, ticke
     assert registration.status == "confirmed" and registration.amount_refunded == 0
 
 
-def test_late_payment_for_a_seat_given_away_is_refunded_in_full(api, client, stripe, db):
+def test_late_payment_for_a_seat_given_away_is_refunded_in_full(
+    api, client, stripe, db, django_capture_on_commit_callbacks
+):
     ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("450.00"), capacity=1)
     late = new_registration(api, ticket)
     Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
     taker = new_registration(api, ticket)  # the freed seat goes to someone else
     pay(api, stripe, taker)
     pay_at_stripe(stripe, late["payment"]["payment_intent"])  # the late buyer pays anyway
-    post_event(client, succeeded(late))
+    with django_capture_on_commit_callbacks(execute=True):  # the refund goes after commit
+        post_event(client, succeeded(late))
     registration = Registration.objects.get(reference=late["reference"])
     assert registration.status == "refunded"
     assert registration.amount_paid == registration.amount_refunded == Decimal("450.00")
@@ -363,7 +366,7 @@ def test_cancelling_an_unpaid_registration_cancels_its_intent(api, stripe, ticke
 
 
 def test_lapsed_holds_have_their_intents_cancelled(api, stripe, ticket):
-    from payments.services import payments_cancel_stale
+    from payments.services.intents import payments_cancel_stale
 
     data = new_registration(api, ticket)
     Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))

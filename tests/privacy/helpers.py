@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from events.models import Event, Session, TicketType
-from payments.services import invoice_mark_paid, refund_create
+from payments.services.offline import invoice_mark_paid
+from payments.services.refunds import refund_create
 from registrations.models import Registration, WaitlistEntry
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
 from tests.registrations.helpers import attendee, body, register

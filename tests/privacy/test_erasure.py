@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from payments.models import Payment, Refund
-from payments.services import registration_cancel_with_refund
+from payments.services.refunds import registration_cancel_with_refund
 from registrations.ce.selectors import ce_report_rows
 from registrations.messaging.models import OutboxMessage
 from registrations.models import (

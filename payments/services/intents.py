@@ -1,0 +1,38 @@
+"""Cancelling intents at the provider, so that nobody can pay one that no longer applies."""
+
+import logging
+
+from config.transactions import outside_transactions
+from payments.models import Payment
+from payments.providers import get_provider
+from payments.providers.base import ProviderError
+
+logger = logging.getLogger(__name__)
+
+
+def payment_cancel(*, payment: Payment) -> None:
+    """Cancel an open payment (its intent at the provider) so it cannot be paid. A
+    provider that cannot be reached leaves it open for the periodic retry."""
+    outside_transactions()
+    if payment.provider_ref:
+        try:
+            get_provider(payment.provider).cancel_intent(payment.provider_ref)
+        except ProviderError:
+            logger.warning("payment %s: intent not cancelled yet", payment.pk)
+            return
+    Payment.objects.filter(pk=payment.pk, status=Payment.Status.OPEN).update(
+        status=Payment.Status.CANCELED
+    )
+
+
+def payments_cancel_stale() -> int:
+    """Periodic: cancel open intents of registrations that no longer hold seats (lapsed
+    holds, cancellations), so nobody can pay a stale one. Returns how many."""
+    stale = [
+        p
+        for p in Payment.objects.filter(status=Payment.Status.OPEN).select_related("registration")
+        if not p.registration.holds_seats
+    ]
+    for payment in stale:
+        payment_cancel(payment=payment)
+    return len(stale)

@@ -1,0 +1,127 @@
+"""Refunds: requested by an organizer, by the cancellation policy, or for a late payment
+whose seats went to someone else. A refund is recorded in the transaction that decides
+it and carried out at the provider after commit (refund_sending)."""
+
+import logging
+from datetime import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from payments.errors import PaymentUnavailable
+from payments.models import Payment, Refund
+from payments.services.intents import payment_cancel
+from payments.services.refund_sending import refund_submit
+from payments.tasks import submit_refund
+from registrations.models import Registration
+from registrations.services.money import cancellation_refund_due
+from registrations.services.registration import registration_cancel
+
+logger = logging.getLogger(__name__)
+
+
+def refund_request(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
+    """Record a refund to be made; a task sends it to the provider once the caller's
+    transaction commits, retrying while the provider cannot be reached. (For refunds
+    decided where nobody waits for the answer: a webhook, a task.)"""
+    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:200])
+    transaction.on_commit(lambda: submit_refund.delay(refund.pk))
+    return refund
+
+
+def refund_carry_out(*, refund_id: int) -> Refund:
+    """Send a refund recorded by a committed transaction now, for a person waiting for the
+    answer; when the provider cannot take it, a task retries it and PaymentUnavailable is
+    raised."""
+    try:
+        return refund_submit(refund_id=refund_id)
+    except PaymentUnavailable:
+        submit_refund.apply_async((refund_id,), countdown=settings.REFUND_RETRY_SECONDS)
+        raise
+
+
+def refund_create(
+    *, registration: Registration, amount: Decimal | None = None, reason: str = ""
+) -> Refund:
+    """An organizer refunds all or part of what was paid (never more), through the
+    provider that took it; the refund is in the audit log.
+
+    Raises ValidationError on `amount`, PaymentUnavailable when the provider cannot be
+    reached (the refund stays requested and a task retries it).
+    """
+    refund = _record_organizer_refund(registration, amount, reason)
+    return refund_carry_out(refund_id=refund.pk)
+
+
+@transaction.atomic(durable=True)
+def _record_organizer_refund(
+    registration: Registration, amount: Decimal | None, reason: str
+) -> Refund:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    refundable = registration.amount_paid - registration.amount_refunded - _pending(registration)
+    amount = refundable if amount is None else amount
+    if amount <= 0 or amount > refundable:
+        raise ValidationError(
+            {"amount": [f"Between 0.01 and {max(refundable, 0):.2f} {registration.currency}."]}
+        )
+    payment = registration.payments.filter(status=Payment.Status.SUCCEEDED).first()
+    if payment is None:
+        raise ValidationError({"amount": ["This registration has no payment to refund."]})
+    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:200])
+    audit_record(
+        action=AuditEntry.Action.REFUND,
+        event=registration.event,
+        target=registration.reference,
+        details={"amount": str(amount), "currency": registration.currency},
+    )
+    return refund
+
+
+def _pending(registration: Registration) -> Decimal:
+    return sum(
+        (
+            r.amount
+            for r in Refund.objects.filter(
+                payment__registration=registration, status=Refund.Status.PENDING
+            )
+        ),
+        Decimal("0"),
+    )
+
+
+def registration_cancel_with_refund(
+    *, registration: Registration, at: datetime | None = None
+) -> Registration:
+    """Cancel, and refund what the event's cancellation policy gives back; the cancellation
+    is in the audit log. The seats are freed at once; the refund is sent after commit
+    (retried by a task while the provider cannot be reached), and an open intent is
+    cancelled at the provider."""
+    at = at or timezone.now()
+    refund = None
+    with transaction.atomic(durable=True):
+        due = cancellation_refund_due(registration=registration, at=at)
+        registration = registration_cancel(registration=registration, at=at, refund=due)
+        payment = registration.payments.filter(status=Payment.Status.SUCCEEDED).first()
+        if due > 0 and payment is not None:
+            refund = Refund.objects.create(payment=payment, amount=due, reason="Cancelled")
+        audit_record(
+            action=AuditEntry.Action.CANCEL,
+            event=registration.event,
+            target=registration.reference,
+            details={"refund": str(due), "currency": registration.currency},
+        )
+    if refund is not None:
+        try:
+            refund_carry_out(refund_id=refund.pk)
+        except PaymentUnavailable:
+            logger.warning("refund %s deferred: provider unavailable", refund.pk)
+    open_payment = registration.payments.filter(status=Payment.Status.OPEN).first()
+    if open_payment is not None:
+        payment_cancel(payment=open_payment)
+    registration.refresh_from_db()
+    return registration

@@ -1,0 +1,65 @@
+"""Organizer API on a registration's money: refunds, invoices marked paid. Each answers
+with the registration; the services write the audit log."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api import MoneyField
+from events.permissions import IsOrganizer, user_can_manage_event
+from payments.services.offline import invoice_mark_paid
+from payments.services.refunds import refund_create
+from registrations import selectors
+from registrations.api.serializers import registration_data
+from registrations.models import Registration
+
+REGISTRATION = OpenApiResponse(description="The registration (see API.md).")
+
+
+class RefundInputSerializer(serializers.Serializer):
+    amount = MoneyField(required=False, min_value=None)
+    reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+def organizer_registration_or_404(request: Request, reference: str) -> Registration:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event"), reference=reference
+    )
+    if not user_can_manage_event(request.user, registration.event):
+        raise Http404
+    return registration
+
+
+def _answer(registration: Registration, request: Request) -> Response:
+    reloaded = selectors.registration_detail_queryset().get(pk=registration.pk)
+    return Response(registration_data(reloaded, request))
+
+
+class OrganizerRefundView(APIView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=RefundInputSerializer, responses=REGISTRATION)
+    def post(self, request: Request, reference: str) -> Response:
+        registration = organizer_registration_or_404(request, reference)
+        data = RefundInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        refund_create(
+            registration=registration,
+            amount=data.validated_data.get("amount"),
+            reason=data.validated_data.get("reason") or f"Refunded by {request.user}",
+        )
+        return _answer(registration, request)
+
+
+class OrganizerMarkPaidView(APIView):
+    permission_classes = [IsOrganizer]
+
+    @extend_schema(request=None, responses=REGISTRATION)
+    def post(self, request: Request, reference: str) -> Response:
+        registration = organizer_registration_or_404(request, reference)
+        invoice_mark_paid(registration=registration)
+        return _answer(registration, request)
