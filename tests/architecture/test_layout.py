@@ -1,0 +1,82 @@
+"""The promises the README makes about where things live, held by tests."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.architecture.imports import (
+    ROOT,
+    cycles,
+    import_graph,
+    imported_names,
+    project_modules,
+)
+
+MAX_MODULE_LINES = 450
+
+
+def test_no_import_loop_anywhere():
+    assert cycles(import_graph()) == []
+
+
+def test_the_loop_finder_finds_a_loop():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_events_imports_no_other_app():
+    leaks = {
+        name: sorted(t for t in targets if t.split(".")[0] not in ("events", "config"))
+        for name, targets in import_graph().items()
+        if name.startswith("events")
+    }
+    assert {name: targets for name, targets in leaks.items() if targets} == {}
+
+
+def test_apps_meet_only_through_services_and_selectors():
+    """No app imports another app's views, API views or serializers."""
+    private = ("views", "api", "serializers", "admin", "forms", "urls", "api_urls")
+    crossings = [
+        f"{name} -> {target}"
+        for name, targets in import_graph().items()
+        for target in targets
+        if name.split(".")[0] != target.split(".")[0]
+        and name.split(".")[0] != "config"
+        and target.split(".")[0] != "config"
+        and any(part in private for part in target.split(".")[1:])
+    ]
+    assert crossings == []
+
+
+def test_only_the_stripe_provider_imports_stripe():
+    importers = sorted(
+        str(module.path.relative_to(ROOT))
+        for module in project_modules().values()
+        if any(name == "stripe" or name.startswith("stripe.") for name in imported_names(module))
+    )
+    assert importers == ["payments/providers/stripe.py"]
+
+
+@pytest.mark.parametrize("app", ["config", "events", "registrations", "payments", "audit"])
+def test_no_module_is_over_450_lines(app):
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in Path(ROOT / app).rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_every_email_kind_has_a_builder_and_every_builder_a_kind():
+    from registrations.messaging.builders import BUILDERS
+    from registrations.messaging.models import Kind
+
+    assert set(BUILDERS) == set(Kind.values)
+
+
+def test_every_registered_payment_provider_loads_and_names_itself(settings):
+    from payments.providers import get_provider
+
+    for name in settings.PAYMENT_PROVIDERS:
+        assert get_provider(name).name == name
+    assert set(settings.PAYMENT_METHODS) == {"card", "invoice"}
