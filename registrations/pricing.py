@@ -47,7 +47,7 @@ class Line:
 
 
 @dataclass(frozen=True)
-class LineQuote:
+class LinePrice:
     ticket_price: Decimal
     discount: Decimal
     sessions: Decimal
@@ -58,8 +58,8 @@ class LineQuote:
 
 
 @dataclass(frozen=True)
-class Quote:
-    lines: tuple[LineQuote, ...]
+class Price:
+    lines: tuple[LinePrice, ...]
 
     @property
     def subtotal(self) -> Decimal:
@@ -74,8 +74,9 @@ class Quote:
         return self.subtotal - self.discount
 
 
-def quote(lines: list[Line], discount: Discount | None = None) -> Quote:
-    quoted = []
+def price_lines(lines: list[Line], discount: Discount | None = None) -> Price:
+    """Each attendee's ticket, discount and session fees, and the totals."""
+    priced = []
     for line in lines:
         ticket_price = money(line.ticket_price)
         cut = (
@@ -83,11 +84,11 @@ def quote(lines: list[Line], discount: Discount | None = None) -> Quote:
             if discount and discount.applies_to(line.ticket_type_id)
             else ZERO
         )
-        quoted.append(
-            LineQuote(
+        priced.append(
+            LinePrice(
                 ticket_price=ticket_price,
                 discount=cut,
                 sessions=money(sum(line.session_prices, ZERO)),
             )
         )
-    return Quote(lines=tuple(quoted))
+    return Price(lines=tuple(priced))

@@ -46,7 +46,7 @@ from registrations.models import (
     WaitlistEntry,
     new_code,
 )
-from registrations.pricing import Discount, Quote
+from registrations.pricing import Discount, Price
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.promo import promo_code_check_uses, promo_code_resolve
 from registrations.services.rules import check_buyer, registration_price, registration_validate
@@ -230,7 +230,7 @@ def _save_registration(
     buyer: BuyerInput,
     promo: PromoCode | None,
     payment_method: str,
-    price: Quote,
+    price: Price,
     at: datetime,
 ) -> Registration:
     free = price.total == 0
@@ -258,7 +258,7 @@ def _save_registration(
 def _save_attendees(
     registration: Registration,
     attendees: list[AttendeeInput],
-    price: Quote,
+    price: Price,
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
     at: datetime,

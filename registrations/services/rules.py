@@ -12,7 +12,7 @@ from events.models import Session, TicketType
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import SessionClash
 from registrations.models import PaymentMethod, Profession
-from registrations.pricing import Discount, Line, Quote, quote
+from registrations.pricing import Discount, Line, Price, price_lines
 from registrations.services.inputs import AttendeeInput, BuyerInput
 
 MAX_ATTENDEES = 50
@@ -55,9 +55,9 @@ def registration_price(
     sessions: dict[int, Session],
     discount: Discount | None,
     at: datetime,
-) -> Quote:
+) -> Price:
     """Each attendee's ticket at the tier in force at `at`, session fees, the discount."""
-    return quote(
+    return price_lines(
         [
             Line(
                 ticket_type_id=a.ticket_type,

@@ -5,7 +5,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from registrations.pricing import Discount, Line, quote
+from registrations.pricing import Discount, Line, price_lines
 
 prices = st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False, allow_infinity=False)
 percents = st.decimals(min_value=Decimal("0.01"), max_value=100, places=2)
@@ -28,7 +28,7 @@ discounts = st.one_of(
 
 @given(lines=lines, discount=discounts)
 def test_totals_are_never_negative_and_discounts_never_exceed_ticket_prices(lines, discount):
-    result = quote(lines, discount)
+    result = price_lines(lines, discount)
     assert result.total >= 0
     assert result.discount <= result.subtotal
     for line, quoted in zip(lines, result.lines, strict=True):
@@ -40,7 +40,7 @@ def test_totals_are_never_negative_and_discounts_never_exceed_ticket_prices(line
 
 @given(lines=lines, discount=discounts)
 def test_total_is_the_sum_of_lines_in_cents(lines, discount):
-    result = quote(lines, discount)
+    result = price_lines(lines, discount)
     assert result.total == sum((q.total for q in result.lines), Decimal("0"))
     assert result.total == result.total.quantize(Decimal("0.01"))
 
