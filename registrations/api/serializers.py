@@ -4,7 +4,8 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from config.api import MoneyField
-from registrations.models import PaymentMethod, Profession, PromoCode, Registration
+from events.models import Event
+from registrations.models import Attendee, PaymentMethod, Profession, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 
 
@@ -131,24 +132,21 @@ def registration_data(
     payment: dict | None = None,
 ) -> dict:
     """The registration as API.md shows it; `token` only in the answer that creates it,
-    `payment` (the card payment to complete) from the payments app when one is due."""
+    `payment` (the online payment to complete) from the payments app when one is due."""
     event = registration.event
 
     def absolute(path: str) -> str:
         return request.build_absolute_uri(path) if request else path
+
+    def document(name: str) -> str:
+        return absolute(reverse(f"payments:{name}", kwargs={"token": registration.token}))
 
     data = {
         "reference": registration.reference,
         "event": event.slug,
         "status": registration.effective_status,
         "payment_method": registration.payment_method,
-        "subtotal": _money(registration.subtotal),
-        "discount": _money(registration.discount),
-        "total": _money(registration.total),
-        "amount_paid": _money(registration.amount_paid),
-        "amount_refunded": _money(registration.amount_refunded),
-        "amount_due": _money(registration.amount_due) if registration.holds_seats else _money(0),
-        "currency": registration.currency,
+        **_amounts(registration),
         "expires_at": event.local(registration.expires_at).isoformat()
         if registration.expires_at and registration.status == Registration.Status.PENDING_PAYMENT
         else None,
@@ -158,43 +156,53 @@ def registration_data(
             "last_name": registration.buyer_last_name,
             "email": registration.buyer_email,
         },
-        "attendees": [
-            {
-                "id": attendee.id,
-                "first_name": attendee.first_name,
-                "last_name": attendee.last_name,
-                "email": attendee.email,
-                "organization": attendee.organization,
-                "job_title": attendee.job_title,
-                "profession": attendee.profession,
-                "credentials": attendee.credentials,
-                "badge_code": attendee.badge_code,
-                "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
-                "price": _money(attendee.ticket_price - attendee.discount),
-                "sessions": [
-                    {
-                        "id": choice.session_id,
-                        "title": choice.session.title,
-                        "starts_at": event.local(choice.session.starts_at).isoformat(),
-                        "ends_at": event.local(choice.session.ends_at).isoformat(),
-                        "price": _money(choice.price),
-                    }
-                    for choice in attendee.choices.all()
-                ],
-            }
-            for attendee in registration.attendees.all()
-        ],
+        "attendees": [attendee_data(a, event) for a in registration.attendees.all()],
         "manage_url": absolute(registration.get_absolute_url()),
         "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
-        "receipt_url": absolute(reverse("payments:receipt", kwargs={"token": registration.token}))
-        if registration.amount_paid > 0
-        else None,
-        "invoice_url": absolute(reverse("payments:invoice", kwargs={"token": registration.token}))
-        if registration.payment_method == "invoice"
-        else None,
+        "receipt_url": document("receipt") if registration.amount_paid > 0 else None,
+        "invoice_url": document("invoice") if registration.payment_method == "invoice" else None,
         "needs_attention": registration.needs_attention,
         "payment": payment,
     }
     if with_token:
         data["token"] = registration.token
     return data
+
+
+def _amounts(registration: Registration) -> dict:
+    return {
+        "subtotal": _money(registration.subtotal),
+        "discount": _money(registration.discount),
+        "total": _money(registration.total),
+        "amount_paid": _money(registration.amount_paid),
+        "amount_refunded": _money(registration.amount_refunded),
+        "amount_due": _money(registration.amount_due if registration.holds_seats else 0),
+        "currency": registration.currency,
+    }
+
+
+def attendee_data(attendee: Attendee, event: Event) -> dict:
+    """One attendee of a registration's answer, with their sessions."""
+    return {
+        "id": attendee.id,
+        "first_name": attendee.first_name,
+        "last_name": attendee.last_name,
+        "email": attendee.email,
+        "organization": attendee.organization,
+        "job_title": attendee.job_title,
+        "profession": attendee.profession,
+        "credentials": attendee.credentials,
+        "badge_code": attendee.badge_code,
+        "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
+        "price": _money(attendee.ticket_price - attendee.discount),
+        "sessions": [
+            {
+                "id": choice.session_id,
+                "title": choice.session.title,
+                "starts_at": event.local(choice.session.starts_at).isoformat(),
+                "ends_at": event.local(choice.session.ends_at).isoformat(),
+                "price": _money(choice.price),
+            }
+            for choice in attendee.choices.all()
+        ],
+    }

@@ -61,47 +61,80 @@ def _label(bucket: Bucket) -> str:
     return f"{bucket.start:%b} {bucket.start.day}"
 
 
+_BARS_HEIGHT, _LEFT, _RIGHT, _TOP, _BOTTOM = 260, 40, 8, 14, 46
+
+
 def registrations_chart(buckets: list[Bucket], *, title: str, chart_id: str) -> SafeString:
     """Bars of attendees registered per day (or week), with a labelled count axis."""
-    height, left, right, top, bottom = 260, 40, 8, 14, 46
-    plot_w, plot_h = WIDTH - left - right, height - top - bottom
-    total = sum(b.count for b in buckets)
+    plot_h = _BARS_HEIGHT - _TOP - _BOTTOM
     unit = "week" if buckets and buckets[0].days == 7 else "day"
-    desc = (
+    top_value = nice_ceiling(max((b.count for b in buckets), default=0))
+    parts = [
+        *_svg_open(chart_id, title, _bars_description(buckets, unit)),
+        *_count_axis(top_value, plot_h),
+    ]
+    if not buckets:
+        parts.append(
+            f'<text x="{WIDTH / 2}" y="{_TOP + plot_h / 2}" font-size="18" fill="{MUTED}" '
+            f'text-anchor="middle">No registrations yet</text></svg>'
+        )
+        return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped
+    parts += _bars(buckets, top_value, plot_h)
+    parts.append(
+        f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{_TOP + plot_h}" y2="{_TOP + plot_h}" '
+        f'stroke="{INK}" stroke-width="1.5"/>'
+    )
+    parts.append(
+        f'<text x="{_LEFT}" y="{_BARS_HEIGHT - 6}" font-size="14" fill="{MUTED}">'
+        f"Attendees per {unit}</text></svg>"
+    )
+    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped
+
+
+def _bars_description(buckets: list[Bucket], unit: str) -> str:
+    if not buckets:
+        return "No registrations yet."
+    total = sum(b.count for b in buckets)
+    return (
         f"{total} attendees over {len(buckets)} {unit}s, from {_label(buckets[0])} "
         f"to {_label(buckets[-1])}; the busiest {unit} had {max(b.count for b in buckets)}."
-        if buckets
-        else "No registrations yet."
     )
-    parts = [
-        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+
+
+def _svg_open(chart_id: str, title: str, desc: str) -> list[str]:
+    return [
+        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {_BARS_HEIGHT}" '
         f'width="100%" role="img" aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
         f'xmlns="http://www.w3.org/2000/svg" {FONT}>',
         f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-d">{escape(desc)}</desc>',
     ]
-    top_value = nice_ceiling(max((b.count for b in buckets), default=0))
+
+
+def _count_axis(top_value: int, plot_h: float) -> list[str]:
+    parts = []
     for tick in sorted({0, top_value // 2, top_value} if top_value > 1 else {0, 1}):
-        y = top + plot_h - plot_h * tick / top_value
+        y = _TOP + plot_h - plot_h * tick / top_value
         parts.append(
-            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line x1="{_LEFT}" x2="{WIDTH - _RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="{TRACK}" stroke-width="1"/>'
-            f'<text x="{left - 8}" y="{y + 5:.1f}" font-size="16" fill="{MUTED}" '
+            f'<text x="{_LEFT - 8}" y="{y + 5:.1f}" font-size="16" fill="{MUTED}" '
             f'text-anchor="end">{tick}</text>'
         )
-    if not buckets:
-        parts.append(
-            f'<text x="{WIDTH / 2}" y="{top + plot_h / 2}" font-size="18" fill="{MUTED}" '
-            f'text-anchor="middle">No registrations yet</text></svg>'
-        )
-        return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped
-    slot = plot_w / len(buckets)
+    return parts
+
+
+def _bars(buckets: list[Bucket], top_value: int, plot_h: float) -> list[str]:
+    """One bar per bucket, and a date under about six of them (always the last)."""
+    parts = []
+    slot = (WIDTH - _LEFT - _RIGHT) / len(buckets)
     bar_w = min(max(slot * 0.75, 1), 48)
     label_every = max(1, ceil(len(buckets) / 6))
+    label_y = _BARS_HEIGHT - _BOTTOM + 22
     for index, bucket in enumerate(buckets):
-        x = left + index * slot + (slot - bar_w) / 2
+        x = _LEFT + index * slot + (slot - bar_w) / 2
         bar_h = plot_h * bucket.count / top_value
-        y = top + plot_h - bar_h
+        y = _TOP + plot_h - bar_h
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h:.1f}" '
             f'fill="{ACCENT}"><title>{escape(_label(bucket))}: {bucket.count}</title></rect>'
@@ -109,25 +142,17 @@ def registrations_chart(buckets: list[Bucket], *, title: str, chart_id: str) -> 
         last = index == len(buckets) - 1
         if index % label_every == 0 and (last or len(buckets) - 1 - index >= label_every):
             anchor = "end" if last and len(buckets) > 1 else "middle"
-            label_x = min(x + bar_w / 2, WIDTH - right) if anchor == "middle" else WIDTH - right
+            label_x = min(x + bar_w / 2, WIDTH - _RIGHT) if anchor == "middle" else WIDTH - _RIGHT
             parts.append(
-                f'<text x="{label_x:.1f}" y="{height - bottom + 22}" font-size="16" '
+                f'<text x="{label_x:.1f}" y="{label_y}" font-size="16" '
                 f'fill="{MUTED}" text-anchor="{anchor}">{escape(_label(bucket))}</text>'
             )
         elif last:
             parts.append(
-                f'<text x="{WIDTH - right}" y="{height - bottom + 22}" font-size="16" '
+                f'<text x="{WIDTH - _RIGHT}" y="{label_y}" font-size="16" '
                 f'fill="{MUTED}" text-anchor="end">{escape(_label(bucket))}</text>'
             )
-    parts.append(
-        f'<line x1="{left}" x2="{WIDTH - right}" y1="{top + plot_h}" y2="{top + plot_h}" '
-        f'stroke="{INK}" stroke-width="1.5"/>'
-    )
-    parts.append(
-        f'<text x="{left}" y="{height - 6}" font-size="14" fill="{MUTED}">'
-        f"Attendees per {unit}</text></svg>"
-    )
-    return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped
+    return parts
 
 
 @dataclass(frozen=True)
