@@ -21,15 +21,12 @@ from events.models import Event
 from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
 from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
-from registrations.forms import (
-    AttendeeDetailsForm,
-    Menu,
-    RegistrationForms,
-    SessionSwapForm,
-    WaitlistJoinForm,
-    registration_menu,
-    service_errors_to_form,
-)
+from registrations.forms.attendee import AttendeeDetailsForm
+from registrations.forms.base import service_errors_to_form
+from registrations.forms.manage import SessionSwapForm
+from registrations.forms.menu import Menu, registration_menu
+from registrations.forms.register import RegistrationForms
+from registrations.forms.waitlist import WaitlistJoinForm
 from registrations.models import Attendee, PaymentMethod, Registration, WaitlistEntry
 from registrations.quotes import registration_quote
 from registrations.services.attendees import DETAIL_FIELDS, IDENTITY_FIELDS, attendee_change
