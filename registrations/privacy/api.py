@@ -12,7 +12,8 @@ from audit.models import AuditEntry
 from audit.request import client_ip
 from audit.services import audit_record
 from registrations.api.views import registration_or_404
-from registrations.privacy.services import personal_data_export, registration_erase
+from registrations.privacy.erasure import registration_erase
+from registrations.privacy.export import personal_data_export
 
 
 class ErasureInputSerializer(serializers.Serializer):

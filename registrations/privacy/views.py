@@ -9,7 +9,7 @@ from audit.models import AuditEntry
 from audit.request import client_ip
 from audit.services import audit_record
 from registrations import selectors
-from registrations.privacy.services import personal_data_export
+from registrations.privacy.export import personal_data_export
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -16,7 +16,7 @@ from registrations.models import (
     Registration,
     WaitlistEntry,
 )
-from registrations.privacy.services import registration_erase
+from registrations.privacy.erasure import registration_erase
 from tests.ce.helpers import attest, check_in, make_ce_event, move_into_past, registered
 from tests.privacy.helpers import NPI, paid_group
 from tests.registrations.helpers import attendee, body, register
