@@ -3,24 +3,28 @@ with and without the calendar invite. Prints figures; never pass/fail.
 
     .venv/bin/python bench/email_throughput.py [--emails 500] [--concurrency 2]
 
-Needs PostgreSQL (database `confreg_bench`, created if missing) and Redis (its
-database 14 is used as the broker and flushed).
+Needs PostgreSQL and Redis. The database is DATABASE_URL when it names a PostgreSQL
+one, else `confreg_bench` (either is created if missing); the broker is BENCH_BROKER_URL (default
+Redis database 14), which is flushed, so give each concurrent run a database of its own.
+The SMTP server listens on a free port.
 """
 
 import argparse
 import os
+import socket
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 # (Not named bench/email.py: run as a script, that name would hide the standard
 # library's `email` package from every benchmark in this folder.)
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-BROKER = "redis://127.0.0.1:6379/14"
+BROKER = os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14")
 
 
 class Inbox:
@@ -40,13 +44,22 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="worker pool processes")
     args = parser.parse_args()
 
-    subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", "CREATE DATABASE confreg_bench"],
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith("postgres"):
+        database_url = "postgres://postgres@127.0.0.1:5432/confreg_bench"
+    database = urlsplit(database_url)
+    subprocess.run(  # fails harmlessly when it exists
+        [
+            "psql",
+            database._replace(path="/postgres").geturl(),
+            "-qc",
+            f'CREATE DATABASE "{database.path.lstrip("/")}"',
+        ],
         capture_output=True,
         check=False,
     )
     env = os.environ | {
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/confreg_bench",
+        "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": BROKER,
         "LOG_LEVEL": "WARNING",
     }
@@ -64,9 +77,10 @@ def main() -> None:
     from registrations.messaging.tasks import send_outbox_message
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=8825)
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    env["EMAIL_URL"] = "smtp://127.0.0.1:8825"
+    env["EMAIL_URL"] = f"smtp://127.0.0.1:{port}"
 
     without_invite, with_invite = _make_messages(args.emails)
     redis.Redis.from_url(BROKER).flushdb()  # only what this benchmark queues from here on
@@ -114,6 +128,12 @@ def main() -> None:
         worker.terminate()
         worker.wait(timeout=30)
         controller.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _make_messages(count: int) -> tuple[list[int], list[int]]:
