@@ -106,7 +106,9 @@ def registration_create(
     )
     for attempt in range(REFERENCE_DRAWS):
         try:
-            with transaction.atomic():
+            # Its own transaction, never nested: a clash restarts the whole attempt, and
+            # the confirmation emails are queued when it commits.
+            with transaction.atomic(durable=True):
                 registration, rows = _register(
                     event,
                     buyer,
