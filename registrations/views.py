@@ -28,7 +28,7 @@ from registrations.forms.menu import Menu, registration_menu
 from registrations.forms.register import RegistrationForms
 from registrations.forms.waitlist import WaitlistJoinForm
 from registrations.models import Attendee, PaymentMethod, Registration, WaitlistEntry
-from registrations.quotes import registration_quote
+from registrations.preview import registration_preview
 from registrations.services.attendees import DETAIL_FIELDS, IDENTITY_FIELDS, attendee_change
 from registrations.services.money import cancellation_refund_due
 from registrations.services.registration import registration_create
@@ -138,7 +138,7 @@ def _review(
     request: HttpRequest, event: Event, forms: RegistrationForms, offer: WaitlistEntry | None
 ) -> HttpResponse:
     try:
-        price = registration_quote(event=event, at=timezone.now(), **forms.quote_kwargs())
+        price = registration_preview(event=event, at=timezone.now(), **forms.preview_kwargs())
     except ValidationError as exc:
         forms.add_service_errors(exc)
         return _form_page(request, event, forms, offer=offer, status=400)
@@ -147,7 +147,7 @@ def _review(
     context = {
         "event": event,
         "forms": forms,
-        "quote": price,
+        "preview": price,
         "offer": offer,
         "payment_method": PaymentMethod(forms.order.cleaned_data["payment_method"]).label,
     }

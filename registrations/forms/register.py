@@ -185,7 +185,7 @@ class RegistrationForms:
             },
         )
 
-    def quote_kwargs(self) -> dict:
+    def preview_kwargs(self) -> dict:
         return {
             "attendees": [form.to_input() for form in self.attendees.forms],
             "promo_code": self.order.cleaned_data["promo_code"],
@@ -195,7 +195,7 @@ class RegistrationForms:
     def service_kwargs(self) -> dict:
         """Keyword arguments of registration_create (besides the event)."""
         return {
-            **self.quote_kwargs(),
+            **self.preview_kwargs(),
             "buyer": BuyerInput(**self.buyer.cleaned_data),
             "waitlist_offer": self.order.cleaned_data["waitlist_offer"],
         }

@@ -1,5 +1,5 @@
 """The rules about a registration's input, and its price, whoever asks: registering,
-the review step's price preview (registrations.quotes), an attendee's change of sessions.
+the review step's price preview (registrations.preview), an attendee's change of sessions.
 
 They depend on nothing but the input and the catalogue, so registration_create checks
 them before it takes the event lock."""

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from events.models import Event
-from registrations.pricing import Discount
+from events.models import Event, Session, TicketType
+from registrations.pricing import Discount, LinePrice
 from registrations.services.inputs import AttendeeInput
 from registrations.services.promo import promo_code_resolve
 
@@ -16,7 +16,7 @@ from registrations.services.rules import registration_price, registration_valida
 
 
 @dataclass(frozen=True)
-class QuotedSession:
+class SessionPreview:
     title: str
     starts_at: datetime
     ends_at: datetime
@@ -24,7 +24,7 @@ class QuotedSession:
 
 
 @dataclass(frozen=True)
-class QuotedAttendee:
+class AttendeePreview:
     first_name: str
     last_name: str
     email: str
@@ -32,29 +32,29 @@ class QuotedAttendee:
     price_tier: str
     ticket_price: Decimal
     discount: Decimal
-    sessions: tuple[QuotedSession, ...]
+    sessions: tuple[SessionPreview, ...]
     session_fees: Decimal
     total: Decimal
 
 
 @dataclass(frozen=True)
-class RegistrationQuote:
+class RegistrationPreview:
     currency: str
-    attendees: tuple[QuotedAttendee, ...]
+    attendees: tuple[AttendeePreview, ...]
     promo_code: str  # as resolved (upper case), "" without one
     subtotal: Decimal
     discount: Decimal
     total: Decimal
 
 
-def registration_quote(
+def registration_preview(
     *,
     event: Event,
     attendees: list[AttendeeInput],
     promo_code: str = "",
     payment_method: str = "card",
     at: datetime,
-) -> RegistrationQuote:
+) -> RegistrationPreview:
     """What registering `attendees` would cost at `at`, per attendee and in total.
 
     `event` should come with its ticket types (and their tiers) and sessions prefetched
@@ -77,35 +77,42 @@ def registration_quote(
     price = registration_price(
         attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
     )
-    quoted = []
-    for attendee, line in zip(attendees, price.lines, strict=True):
-        ticket_type = ticket_types[attendee.ticket_type]
-        tier = ticket_type.tier_at(at)
-        chosen = sorted((sessions[sid] for sid in attendee.sessions), key=lambda s: s.starts_at)
-        quoted.append(
-            QuotedAttendee(
-                first_name=attendee.first_name,
-                last_name=attendee.last_name,
-                email=attendee.email,
-                ticket_type=ticket_type.name,
-                price_tier=tier.label(event.tzinfo) if tier else "",
-                ticket_price=line.ticket_price,
-                discount=line.discount,
-                sessions=tuple(
-                    QuotedSession(
-                        title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, price=s.price
-                    )
-                    for s in chosen
-                ),
-                session_fees=line.sessions,
-                total=line.total,
-            )
-        )
-    return RegistrationQuote(
+    previews = tuple(
+        _attendee_preview(event, attendee, line, ticket_types[attendee.ticket_type], sessions, at)
+        for attendee, line in zip(attendees, price.lines, strict=True)
+    )
+    return RegistrationPreview(
         currency=event.currency,
-        attendees=tuple(quoted),
+        attendees=previews,
         promo_code=code,
         subtotal=price.subtotal,
         discount=price.discount,
         total=price.total,
+    )
+
+
+def _attendee_preview(
+    event: Event,
+    attendee: AttendeeInput,
+    line: LinePrice,
+    ticket_type: TicketType,
+    sessions: dict[int, Session],
+    at: datetime,
+) -> AttendeePreview:
+    tier = ticket_type.tier_at(at)
+    chosen = sorted((sessions[sid] for sid in attendee.sessions), key=lambda s: s.starts_at)
+    return AttendeePreview(
+        first_name=attendee.first_name,
+        last_name=attendee.last_name,
+        email=attendee.email,
+        ticket_type=ticket_type.name,
+        price_tier=tier.label(event.tzinfo) if tier else "",
+        ticket_price=line.ticket_price,
+        discount=line.discount,
+        sessions=tuple(
+            SessionPreview(title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, price=s.price)
+            for s in chosen
+        ),
+        session_fees=line.sessions,
+        total=line.total,
     )
