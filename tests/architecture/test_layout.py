@@ -32,6 +32,26 @@ def test_events_imports_no_other_app():
     assert {name: targets for name, targets in leaks.items() if targets} == {}
 
 
+# Which apps each app may import (config, the project, may import any).
+MAY_IMPORT = {
+    "events": {"config"},
+    "audit": {"config", "events"},
+    "registrations": {"config", "events", "audit", "payments"},
+    "payments": {"config", "events", "audit", "registrations"},
+}
+
+
+def test_each_app_imports_only_the_apps_below_it():
+    crossings = sorted(
+        f"{name} -> {target}"
+        for name, targets in import_graph().items()
+        for target in targets
+        if name.split(".")[0] in MAY_IMPORT
+        and target.split(".")[0] not in MAY_IMPORT[name.split(".")[0]] | {name.split(".")[0]}
+    )
+    assert crossings == []
+
+
 def test_apps_meet_only_through_services_and_selectors():
     """No app imports another app's views, API views or serializers."""
     private = ("views", "api", "serializers", "admin", "forms", "urls", "api_urls")
