@@ -1,6 +1,5 @@
 """Personal-data API of a registration, by its secret token: download and erasure."""
 
-from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -63,19 +62,7 @@ class ErasureView(APIView):
         registration = registration_or_404(token)
         data = ErasureInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        with transaction.atomic():  # no audit entry without the erasure, and vice versa
-            report = registration_erase(registration=registration)
-            audit_record(
-                actor=request.user,
-                action=AuditEntry.Action.DATA_ERASURE,
-                event=registration.event,
-                target=report.reference,
-                details={
-                    "attendees": len(registration.attendees.all()),
-                    "ce_records_kept": report.ce_records_kept,
-                },
-                ip_address=client_ip(request),
-            )
+        report = registration_erase(registration=registration)  # it writes the audit log
         return Response(
             {"reference": report.reference, "erased": report.erased, "kept": report.kept}
         )

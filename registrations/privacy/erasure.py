@@ -7,6 +7,8 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from config.errors import InvalidState
 from registrations.ce.selectors import credited_sessions
 from registrations.messaging.models import OutboxMessage
@@ -77,7 +79,7 @@ def registration_erase(*, registration: Registration, at: datetime | None = None
     - Kept: the registration's reference, status, amounts, promo code, payments and
       refunds (financial records), session choices and ticket types (they price the
       registration), door check-ins and badge codes (no longer identify anyone), the
-      audit log (which holds no personal data).
+      audit log (which holds no personal data), where the erasure itself is recorded.
 
     Allowed once the registration is cancelled, expired or refunded, or its event is
     over; raises InvalidState ("cancel first") for a live registration. The secret token
@@ -111,7 +113,14 @@ def registration_erase(*, registration: Registration, at: datetime | None = None
     registration.buyer_last_name = ERASED_NAME
     registration.buyer_email = erased_email("r", registration.pk)
     registration.save(update_fields=["buyer_first_name", "buyer_last_name", "buyer_email"])
-    return _report(registration, attendees, credited)
+    report = _report(registration, attendees, credited)
+    audit_record(
+        action=AuditEntry.Action.DATA_ERASURE,
+        event=registration.event,
+        target=report.reference,
+        details={"attendees": len(attendees), "ce_records_kept": report.ce_records_kept},
+    )
+    return report
 
 
 def _erase_attendees(attendees: list[Attendee], credited: dict[int, int]) -> None:
