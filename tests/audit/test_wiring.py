@@ -35,3 +35,33 @@ def test_a_refused_action_is_not_audited(client, organizer):
     client.force_login(organizer)
     client.post(f"/organizer/events/{event.slug}/registrations/{registration.reference}/mark-paid/")
     assert not AuditEntry.objects.filter(action="mark_paid").exists()
+
+
+def test_the_page_and_the_api_record_the_same_refund(api, client, organizer_api, organizer):
+    event = EventFactory()
+    event.organizers.add(organizer)
+    ticket = TicketTypeFactory(event=event, price=Decimal("100.00"))
+    by_page = register(api, event, body(attendee(ticket), payment_method="invoice")).json()
+    by_api = register(api, event, body(attendee(ticket), payment_method="invoice")).json()
+    client.force_login(organizer)
+    page = f"/organizer/events/{event.slug}/registrations/{by_page['reference']}"
+    client.post(f"{page}/mark-paid/")
+    client.post(f"{page}/refund/", {"amount": "40.00", "reason": ""})
+    api_url = f"/api/v1/organizer/registrations/{by_api['reference']}"
+    organizer_api.post(f"{api_url}/mark-paid/")
+    organizer_api.post(f"{api_url}/refund/", {"amount": "40.00"}, format="json")
+
+    def recorded(reference):
+        return [
+            (e.action, e.details, e.actor)
+            for e in AuditEntry.objects.filter(target=reference).order_by("id")
+        ]
+
+    assert (
+        recorded(by_page["reference"])
+        == recorded(by_api["reference"])
+        == [
+            ("mark_paid", {"amount": "100.00", "currency": "USD"}, organizer),
+            ("refund", {"amount": "40.00", "currency": "USD"}, organizer),
+        ]
+    )
