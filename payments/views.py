@@ -45,7 +45,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
     if registration.effective_status != Registration.Status.PENDING_PAYMENT:
         return redirect(registration.get_absolute_url())
     provider = provider_for_method(registration.payment_method)
-    if not provider.online:
+    if not provider.online or not provider.checkout_template:  # paid elsewhere, or by API
         return redirect(registration.get_absolute_url())
     context = {"registration": registration, "provider": provider, "payment": None}
     try:
