@@ -155,6 +155,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup reconnects to the database for every task unless this is set; it
+# now closes a connection only every 1000 tasks, and between tasks a connection is kept or
+# closed as between requests (CONN_MAX_AGE, health checks: registrations.messaging.tasks).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "expire-lapsed-holds": {"task": "registrations.tasks.expire_lapsed_holds", "schedule": 60.0},
