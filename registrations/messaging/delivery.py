@@ -78,6 +78,25 @@ def _send(mail: EmailMultiAlternatives) -> None:
         raise
 
 
+def _unsent_message_locked(message_id: int) -> OutboxMessage | None:
+    """The row, locked, with what builders read (None when sent or locked elsewhere)."""
+    message = (
+        OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("registration__event__venue", "attendee__ticket_type", "waitlist_entry")
+        .filter(pk=message_id, sent_at__isnull=True)
+        .first()
+    )
+    if (
+        message is not None
+        and message.attendee is not None
+        and message.attendee.registration_id == message.registration_id
+    ):
+        # The attendee's registration is the message's, read above with its event and
+        # venue: builders reach it through the attendee without two more queries.
+        message.attendee.registration = message.registration
+    return message
+
+
 def outbox_deliver(*, message_id: int) -> bool:
     """Send one outbox message unless it was sent already. Returns whether it sent now.
 
@@ -86,12 +105,7 @@ def outbox_deliver(*, message_id: int) -> bool:
     """
     failure: Exception | None = None
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("registration__event__venue", "attendee__ticket_type", "waitlist_entry")
-            .filter(pk=message_id, sent_at__isnull=True)
-            .first()
-        )
+        message = _unsent_message_locked(message_id)
         if message is None:
             return False  # sent already, or being sent by another worker right now
         message.attempts += 1

@@ -22,7 +22,7 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
     registration = attendee.registration
     event = registration.event
     entry = invites.attendee_event_entry(attendee)
-    sessions = [c.session for c in attendee.choices.all()]
+    sessions = [c.session for c in attendee.choices.prefetch_related("session")]
     details = [(_("Ticket"), attendee.ticket_type.name), *event_details(event)]
     if attendee.ticket_type.is_virtual and event.virtual_join_url:
         details.append((_("Join online"), event.virtual_join_url))
@@ -146,7 +146,7 @@ def reminder(message: OutboxMessage) -> Email:
     attendee = attendee_of(message)
     event = attendee.registration.event
     details = [*event_details(event)]
-    for choice in attendee.choices.all():
+    for choice in attendee.choices.prefetch_related("session"):
         details.append(
             (
                 choice.session.title,

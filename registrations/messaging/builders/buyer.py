@@ -22,7 +22,7 @@ def _order_summary(registration: Registration) -> list[tuple[str, str]]:
     currency = registration.currency
     lines = [
         (f"{a.full_name} – {a.ticket_type.name}", money(a.ticket_price - a.discount, currency))
-        for a in registration.attendees.all()
+        for a in registration.attendees.select_related("ticket_type")
     ]
     details = [(_("Reference"), registration.reference), *event_details(registration.event)]
     return [*details, *lines, (_("Total"), money(registration.total, currency))]
