@@ -40,6 +40,9 @@ class PaymentAdmin(admin.ModelAdmin):
     inlines = [RefundInline]
     actions = ["refund_in_full"]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # payments come from the providers and the organizer's mark-paid
+
     @admin.action(description="Refund the selected payments in full")
     def refund_in_full(self, request, queryset):
         for payment in queryset.filter(status=Payment.Status.SUCCEEDED).select_related(
@@ -63,9 +66,16 @@ class RefundAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     readonly_fields = ["payment", "amount", "provider_ref", "status", "reason", "created_at"]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # refunds go through refund_create (the action on payments)
+
 
 @admin.register(ProcessedProviderEvent)
 class ProcessedProviderEventAdmin(admin.ModelAdmin):
     list_display = ["provider", "event_id", "kind", "outcome", "received_at"]
     list_filter = ["provider", "kind"]
     search_fields = ["event_id"]
+    readonly_fields = ["provider", "event_id", "kind", "outcome", "received_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # recorded by the webhooks only: a row added by hand would swallow an event

@@ -1,20 +1,45 @@
-from django.contrib import admin
+"""The admin shows registrations and lets staff act on them only through the services the
+organizer pages use (actions below): no field that holds an invariant (status, money,
+seats, identity) is edited by hand, so no save skips the capacity checks, the emails or
+the audit log. Substituting a person is the organizer workspace's (or the API's) job."""
 
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from config.errors import Conflict
+from payments.services.offline import invoice_mark_paid
+from payments.services.refunds import registration_cancel_with_refund
 from registrations.models import Attendee, PromoCode, Registration, SessionChoice, WaitlistEntry
+from registrations.services.attendees import attendee_update
+from registrations.services.registration import registration_resend_confirmation
+
+# What staff may correct in the admin: details that no rule depends on.
+ATTENDEE_EDITABLE = ["organization", "job_title", "dietary_needs", "accessibility_needs"]
+ATTENDEE_FIELDS = [
+    ("first_name", "last_name", "email"),
+    ("ticket_type", "ticket_price", "discount"),
+    ("organization", "job_title", "profession", "member_number"),
+    ("dietary_needs", "accessibility_needs"),
+    "badge_code",
+]
+
+
+def _read_only(fields: list) -> list[str]:
+    names = [n for group in fields for n in (group if isinstance(group, tuple) else (group,))]
+    return [name for name in names if name not in ATTENDEE_EDITABLE]
 
 
 class AttendeeInline(admin.StackedInline):
     model = Attendee
     extra = 0
-    fields = [
-        ("first_name", "last_name", "email"),
-        ("ticket_type", "ticket_price", "discount"),
-        ("organization", "job_title", "profession", "member_number"),
-        ("dietary_needs", "accessibility_needs"),
-        "badge_code",
-    ]
-    readonly_fields = ["badge_code", "ticket_price", "discount"]
-    autocomplete_fields = ["ticket_type"]
+    fields = ATTENDEE_FIELDS
+    readonly_fields = _read_only(ATTENDEE_FIELDS)
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # an attendee takes a seat: only registering adds one
 
 
 @admin.register(Registration)
@@ -34,7 +59,11 @@ class RegistrationAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
     date_hierarchy = "created_at"
     readonly_fields = [
+        "event",
         "reference",
+        "status",
+        "payment_method",
+        "promo_code",
         "subtotal",
         "discount",
         "total",
@@ -47,12 +76,60 @@ class RegistrationAdmin(admin.ModelAdmin):
     ]
     exclude = ["token"]
     inlines = [AttendeeInline]
+    actions = ["cancel_with_refund", "resend_confirmation", "mark_invoice_paid"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # registering goes through the register page or the API
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False  # cancel instead: the seats, the waiting list and the emails follow
+
+    def save_formset(self, request, form, formset, change):
+        _save_attendees_through_the_service(formset)
+
+    @admin.action(description="Cancel, refunding what the cancellation policy gives back")
+    def cancel_with_refund(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, registration_cancel_with_refund, "cancelled")
+
+    @admin.action(description="Send the confirmation emails and invites again")
+    def resend_confirmation(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, registration_resend_confirmation, "confirmation resent")
+
+    @admin.action(description="Mark the invoice paid (the whole amount due)")
+    def mark_invoice_paid(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, invoice_mark_paid, "marked paid")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, service, done: str) -> None:
+        """One service call per registration; each refusal is reported, the rest go on."""
+        for registration in queryset.select_related("event"):
+            try:
+                service(registration=registration)
+            except (Conflict, ValidationError) as exc:
+                detail = getattr(exc, "detail", None) or " ".join(exc.messages)
+                self.message_user(request, f"{registration}: {detail}", messages.ERROR)
+            else:
+                self.message_user(request, f"{registration}: {done}.")
+
+
+def _save_attendees_through_the_service(formset) -> None:
+    for form in formset.forms:
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changed and form.instance.pk:
+            attendee = Attendee.objects.get(pk=form.instance.pk)
+            attendee_update(attendee=attendee, **changed)
 
 
 class SessionChoiceInline(admin.TabularInline):
+    """Sessions are swapped by the attendee or the organizer (capacity, clashes, invites)."""
+
     model = SessionChoice
     extra = 0
-    autocomplete_fields = ["session"]
+    fields = ["session", "price"]
+    readonly_fields = ["session", "price"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Attendee)
@@ -68,8 +145,20 @@ class AttendeeAdmin(admin.ModelAdmin):
     list_filter = ["registration__event", "profession", "ticket_type"]
     search_fields = ["first_name", "last_name", "email", "organization", "badge_code"]
     list_select_related = ["ticket_type", "registration"]
-    readonly_fields = ["badge_code", "registration"]
+    fields = ["registration", *ATTENDEE_FIELDS, "credentials"]
+    readonly_fields = ["registration", *_read_only(ATTENDEE_FIELDS), "credentials"]
     inlines = [SessionChoiceInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # an attendee takes a seat: only registering adds one
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changed = {name: form.cleaned_data[name] for name in form.changed_data}
+        if changed:
+            attendee_update(attendee=Attendee.objects.get(pk=obj.pk), **changed)
 
 
 @admin.register(PromoCode)
@@ -94,3 +183,5 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     list_filter = ["event", "status"]
     search_fields = ["email", "last_name"]
     exclude = ["offer_token"]
+    # An offer holds a seat: offers are made and lapse through the waiting-list services.
+    readonly_fields = ["status", "offered_at", "offer_expires_at", "registration"]
