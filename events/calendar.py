@@ -12,13 +12,14 @@ Gmail take only the first event of a multi-UID REQUEST. So each invite built her
 exactly one UID; several entries go in one calendar only as METHOD:PUBLISH (the feed).
 """
 
+import functools
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import parseaddr
 from urllib.parse import urlencode, urlparse
 
 from django.conf import settings
-from icalendar import Calendar, vCalAddress, vText
+from icalendar import Calendar, Timezone, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from events.models import Event, Session
@@ -149,10 +150,28 @@ def build_calendar(
     # VTIMEZONE covering the years concerned (compact, and right for those dates).
     first = min(e.starts_at for e in entries).astimezone(tz).date()
     last = max(e.ends_at for e in entries).astimezone(tz).date()
-    calendar.add_missing_timezones(
-        first_date=first.replace(month=1, day=1), last_date=last.replace(year=last.year + 1)
+    first_date, last_date = first.replace(month=1, day=1), last.replace(year=last.year + 1)
+    timezones = b"".join(
+        _vtimezone(tzid, first_date, last_date) for tzid in calendar.get_missing_tzids()
     )
-    return calendar.to_ical()
+    ical = calendar.to_ical()
+    if timezones:
+        # Where Calendar.add_missing_timezones puts them: before the first event. (A line
+        # break inside a value is escaped or folded, so this can only be a component's start.)
+        at = ical.index(b"\r\nBEGIN:VEVENT\r\n") + 2
+        ical = ical[:at] + timezones + ical[at:]
+    return ical
+
+
+@functools.lru_cache(maxsize=64)
+def _vtimezone(tzid: str, first_date: date, last_date: date) -> bytes:
+    """The VTIMEZONE of a zone over these dates, serialized once: every invite to an
+    event carries the same one, and making it cost as much as the rest of the invite."""
+    try:
+        timezone = Timezone.from_tzid(tzid, first_date=first_date, last_date=last_date)
+    except ValueError:
+        return b""  # a zone icalendar does not know is left out, as add_missing_timezones does
+    return timezone.to_ical()
 
 
 def google_calendar_link(entry: CalendarEntry) -> str:
