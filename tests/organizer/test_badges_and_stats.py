@@ -139,3 +139,27 @@ def test_stats_and_dashboard_queries_do_not_grow_with_registrations(
     many = count(stats_url, org_api), count(dashboard_url, org_client)
     assert many == few
     assert few[0] <= 18 and few[1] <= 20
+
+
+def qr_codes_on(pdf_bytes: bytes) -> list[str]:
+    """What a scanner reads from every QR code of every page, the page rendered as a
+    printer would (pdfium at 150 dpi), decoded by ZXing."""
+    import pypdfium2
+    import zxingcpp
+
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    found = []
+    for page in document:
+        image = page.render(scale=150 / 72).to_pil()
+        found += [barcode.text for barcode in zxingcpp.read_barcodes(image)]
+    return found
+
+
+def test_each_badges_qr_code_scans_as_its_attendees_badge_code(org_api, event, ticket):
+    registrations = [
+        make_registration(event, {"ticket_type": ticket, "first_name": f"Person{n}"})
+        for n in range(3)
+    ]
+    response = org_api.get(f"/api/v1/organizer/events/{event.slug}/badges.pdf")
+    scanned = qr_codes_on(b"".join(response.streaming_content))
+    assert sorted(scanned) == sorted(attendee_of(r).badge_code for r in registrations)
