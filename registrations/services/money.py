@@ -10,7 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from registrations.errors import InvalidState
+from registrations.messaging.notify import notify_registration_cancelled
 from registrations.models import ZERO, Registration
+from registrations.services.waitlist import waitlist_offer_next
 
 
 def cancellation_refund_due(*, registration: Registration, at: datetime | None = None) -> Decimal:
@@ -32,17 +34,29 @@ def cancellation_refund_due(*, registration: Registration, at: datetime | None =
 @transaction.atomic
 def registration_record_refund(*, registration_id: int, amount: Decimal) -> Registration:
     """Add a refund to the registration; once everything paid is refunded it is
-    `refunded`. Raises InvalidState for more than was paid."""
+    `refunded`. A full refund of a live registration is its cancellation: its seats are
+    freed, the waiting list is offered them, the buyer and attendees are told and the
+    invites cancelled. A partial refund changes nothing else. Raises InvalidState for
+    more than was paid."""
     registration = Registration.objects.select_for_update().get(pk=registration_id)
     if amount <= 0 or registration.amount_refunded + amount > registration.amount_paid:
         raise InvalidState("A refund cannot exceed what was paid.")
+    was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.amount_refunded += amount
     fields = ["amount_refunded"]
     if registration.amount_refunded == registration.amount_paid and registration.amount_paid > 0:
         registration.status = Registration.Status.REFUNDED
         registration.expires_at = None
         fields += ["status", "expires_at"]
+        if was_confirmed:
+            registration.cancelled_at = timezone.now()
+            fields.append("cancelled_at")
     registration.save(update_fields=fields)
+    if registration.status == Registration.Status.REFUNDED and was_confirmed:
+        notify_registration_cancelled(
+            registration=registration, was_confirmed=True, refund=registration.amount_refunded
+        )
+        waitlist_offer_next(event=registration.event)
     return registration
 
 
