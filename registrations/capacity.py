@@ -37,7 +37,8 @@ registration as fast as an empty one):
   outside this path (the admin, say); the next registration then counts afresh.
 * Everything a registration must know under the lock (the tally, or the count when
   there is none; the capacities as they stand now; whether one of its people is
-  already registered) is read in one statement (`seat_state`), written in SQL.
+  already registered) is read in one statement (`seat_state`), written in SQL
+  (registrations.seat_sql).
 
 On SQLite (development) `select_for_update` does nothing, but the database's IMMEDIATE
 transactions let one writer in at a time, which gives the same guarantee.
@@ -62,6 +63,7 @@ from registrations.models import (
     SessionChoice,
     WaitlistEntry,
 )
+from registrations.seat_sql import seat_state_sql
 from registrations.services.inputs import AttendeeInput
 
 
@@ -123,98 +125,24 @@ def seat_state(
     own, written in the same transaction).
 
     A seat is taken by an attendee of a live registration (confirmed, or pending payment
-    with its hold still ahead: `registrations.models.live_registration_q`, which this
-    SQL must match) and by a live waiting-list offer.
+    with its hold still ahead: `registrations.models.live_registration_q`, which the SQL
+    of registrations.seat_sql must match) and by a live waiting-list offer.
     """
-    at = at or timezone.now()
-    live = "(r.status = %s OR (r.status = %s AND r.expires_at > %s)) AND r.id <> %s"
-    when = connection.ops.adapt_datetimefield_value(at)
-    live_params = [
-        Registration.Status.CONFIRMED,
-        Registration.Status.PENDING_PAYMENT,
-        when,
-        excluding or 0,
-    ]
-    attendee, registration = Attendee._meta.db_table, Registration._meta.db_table
-    session, tally = Session._meta.db_table, SeatTally._meta.db_table
-    seats_of_event = f"{attendee} a JOIN {registration} r ON r.id = a.registration_id"
-    untallied, untallied_params = "", []
-    if tallied:
-        untallied = f" AND NOT EXISTS (SELECT 1 FROM {tally} WHERE event_id = %s)"
-        untallied_params = [event_id]
-
-    def sessions_in(ids: set[int] | None) -> tuple[str, list]:
-        if ids is None:
-            return "s.event_id = %s", [event_id]
-        return f"s.id IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
-
-    parts = [
-        (
-            f"SELECT 'type' AS kind, a.ticket_type_id AS id, COUNT(*) AS n, NULL AS text "
-            f"FROM {seats_of_event} WHERE r.event_id = %s AND {live}{untallied} "
-            f"GROUP BY a.ticket_type_id",
-            [event_id, *live_params, *untallied_params],
-        ),
-        (
-            f"SELECT 'type', w.ticket_type_id, COUNT(*), NULL FROM "
-            f"{WaitlistEntry._meta.db_table} w WHERE w.event_id = %s AND w.status = %s "
-            f"AND w.offer_expires_at > %s{untallied} GROUP BY w.ticket_type_id",
-            [event_id, WaitlistEntry.Status.OFFERED, when, *untallied_params],
-        ),
-        (
-            # Capacity, and whether the type is virtual (its seats not the event's).
-            f"SELECT CASE WHEN t.is_virtual THEN 'virtual_capacity' ELSE 'capacity' END, "
-            f"t.id, t.capacity, NULL FROM {TicketType._meta.db_table} t WHERE t.event_id = %s",
-            [event_id],
-        ),
-    ]
-    counted = None if tallied else session_ids
-    if counted is None or counted:
-        where, params = sessions_in(counted)
-        parts.append(
-            (
-                f"SELECT 'session', c.session_id, COUNT(*), NULL FROM "
-                f"{SessionChoice._meta.db_table} c JOIN {session} s ON s.id = c.session_id "
-                f"JOIN {attendee} a ON a.id = c.attendee_id "
-                f"JOIN {registration} r ON r.id = a.registration_id "
-                f"WHERE {where} AND r.event_id = %s AND {live}{untallied} "
-                f"GROUP BY c.session_id",
-                [*params, event_id, *live_params, *untallied_params],
-            )
-        )
-    if session_ids is None or session_ids:
-        where, params = sessions_in(session_ids)
-        parts.append(
-            (
-                f"SELECT 'session_capacity', s.id, s.capacity, NULL FROM {session} s WHERE {where}",
-                params,
-            )
-        )
-    if emails:
-        parts.append(
-            (
-                # From the emails to their registrations, never the other way round (a
-                # scalar subquery, which PostgreSQL does not turn into a join), whatever
-                # the statistics say: an event that just opened has none.
-                f"SELECT 'registered', NULL, NULL, a.email FROM {attendee} a "
-                f"WHERE a.email IN ({', '.join(['%s'] * len(emails))}) AND (SELECT r.event_id "
-                f"FROM {registration} r WHERE r.id = a.registration_id AND {live}) = %s",
-                [*emails, *live_params, event_id],
-            )
-        )
-    if tallied:
-        parts.append(
-            (
-                f"SELECT 'tally', NULL, NULL, CAST(taken AS TEXT) FROM {tally} WHERE event_id = %s",
-                [event_id],
-            )
-        )
+    sql, params = seat_state_sql(
+        event_id,
+        at or timezone.now(),
+        session_ids=session_ids,
+        emails=emails,
+        tallied=tallied,
+        excluding=excluding,
+    )
     with connection.cursor() as cursor:
-        cursor.execute(
-            " UNION ALL ".join(sql for sql, _ in parts), [p for _, params in parts for p in params]
-        )
-        rows = cursor.fetchall()
+        cursor.execute(sql, params)
+        return _seat_state_from_rows(cursor.fetchall())
 
+
+def _seat_state_from_rows(rows: list[tuple]) -> SeatState:
+    """Read the statement's rows: seats counted, or the tally when there was one."""
     by_type: Counter[int] = Counter()
     by_session: dict[int, int] = {}
     type_capacities: dict[int, int | None] = {}

@@ -1,0 +1,147 @@
+"""The one statement `capacity.seat_state` reads everything with under the event lock.
+
+A UNION ALL of parts, each row (kind, id, n, text): seats counted by ticket type and by
+session, unless the event's tally is read instead; capacities as they stand; which of
+the people registering already hold a seat.
+"""
+
+from datetime import datetime
+
+from django.db import connection
+
+from events.models import Session, TicketType
+from registrations.models import (
+    Attendee,
+    Registration,
+    SeatTally,
+    SessionChoice,
+    WaitlistEntry,
+)
+
+_Part = tuple[str, list]
+_ATTENDEE, _REGISTRATION = Attendee._meta.db_table, Registration._meta.db_table
+_SESSION, _TALLY = Session._meta.db_table, SeatTally._meta.db_table
+
+
+def seat_state_sql(
+    event_id: int,
+    at: datetime,
+    *,
+    session_ids: set[int] | None,
+    emails: list[str],
+    tallied: bool,
+    excluding: int | None,
+) -> _Part:
+    """The statement and its parameters, as `capacity.seat_state` documents them."""
+    live = _live_registration(at, excluding)
+    untallied = _untallied(event_id) if tallied else ("", [])
+    parts = _count_parts(event_id, at, live, untallied, None if tallied else session_ids)
+    parts += _capacity_parts(event_id, session_ids)
+    if emails:
+        parts.append(_registered_part(event_id, emails, live))
+    if tallied:
+        parts.append(_tally_part(event_id))
+    return " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
+
+
+def _live_registration(at: datetime, excluding: int | None) -> _Part:
+    """Registration `r` holds seats at `at` (confirmed, or pending payment with its hold
+    still ahead: `registrations.models.live_registration_q`, which this SQL must match),
+    and is not the one `excluding`."""
+    return "(r.status = %s OR (r.status = %s AND r.expires_at > %s)) AND r.id <> %s", [
+        Registration.Status.CONFIRMED,
+        Registration.Status.PENDING_PAYMENT,
+        connection.ops.adapt_datetimefield_value(at),
+        excluding or 0,
+    ]
+
+
+def _untallied(event_id: int) -> _Part:
+    """Counting is needed only when the event has no tally: the tally part reads it."""
+    return f" AND NOT EXISTS (SELECT 1 FROM {_TALLY} WHERE event_id = %s)", [event_id]
+
+
+def _count_parts(
+    event_id: int, at: datetime, live: _Part, untallied: _Part, session_ids: set[int] | None
+) -> list[_Part]:
+    """Seats held, by ticket type (by attendees, by offers) and by session."""
+    (live, live_params), (untallied, untallied_params) = live, untallied
+    offered = "w.status = %s AND w.offer_expires_at > %s"
+    offered_params = [WaitlistEntry.Status.OFFERED, connection.ops.adapt_datetimefield_value(at)]
+    parts = [
+        (
+            f"SELECT 'type' AS kind, a.ticket_type_id AS id, COUNT(*) AS n, NULL AS text "
+            f"FROM {_ATTENDEE} a JOIN {_REGISTRATION} r ON r.id = a.registration_id "
+            f"WHERE r.event_id = %s AND {live}{untallied} GROUP BY a.ticket_type_id",
+            [event_id, *live_params, *untallied_params],
+        ),
+        (
+            f"SELECT 'type', w.ticket_type_id, COUNT(*), NULL FROM "
+            f"{WaitlistEntry._meta.db_table} w WHERE w.event_id = %s "
+            f"AND {offered}{untallied} GROUP BY w.ticket_type_id",
+            [event_id, *offered_params, *untallied_params],
+        ),
+    ]
+    if session_ids is None or session_ids:
+        where, params = _sessions_in(event_id, session_ids)
+        parts.append(
+            (
+                f"SELECT 'session', c.session_id, COUNT(*), NULL FROM "
+                f"{SessionChoice._meta.db_table} c JOIN {_SESSION} s ON s.id = c.session_id "
+                f"JOIN {_ATTENDEE} a ON a.id = c.attendee_id "
+                f"JOIN {_REGISTRATION} r ON r.id = a.registration_id "
+                f"WHERE {where} AND r.event_id = %s AND {live}{untallied} "
+                f"GROUP BY c.session_id",
+                [*params, event_id, *live_params, *untallied_params],
+            )
+        )
+    return parts
+
+
+def _capacity_parts(event_id: int, session_ids: set[int] | None) -> list[_Part]:
+    """Capacities as they stand: of every ticket type of the event (and whether it is
+    virtual, its seats not the event's), and of the sessions asked about."""
+    parts = [
+        (
+            f"SELECT CASE WHEN t.is_virtual THEN 'virtual_capacity' ELSE 'capacity' END, "
+            f"t.id, t.capacity, NULL FROM {TicketType._meta.db_table} t WHERE t.event_id = %s",
+            [event_id],
+        )
+    ]
+    if session_ids is None or session_ids:
+        where, params = _sessions_in(event_id, session_ids)
+        parts.append(
+            (
+                f"SELECT 'session_capacity', s.id, s.capacity, NULL FROM {_SESSION} s WHERE {where}",
+                params,
+            )
+        )
+    return parts
+
+
+def _registered_part(event_id: int, emails: list[str], live: _Part) -> _Part:
+    """Which of `emails` hold a live seat of the event.
+
+    From the emails to their registrations, never the other way round (a scalar subquery,
+    which PostgreSQL does not turn into a join), whatever the statistics say: an event
+    that just opened has none."""
+    live, live_params = live
+    return (
+        f"SELECT 'registered', NULL, NULL, a.email FROM {_ATTENDEE} a "
+        f"WHERE a.email IN ({', '.join(['%s'] * len(emails))}) AND (SELECT r.event_id "
+        f"FROM {_REGISTRATION} r WHERE r.id = a.registration_id AND {live}) = %s",
+        [*emails, *live_params, event_id],
+    )
+
+
+def _tally_part(event_id: int) -> _Part:
+    return (
+        f"SELECT 'tally', NULL, NULL, CAST(taken AS TEXT) FROM {_TALLY} WHERE event_id = %s",
+        [event_id],
+    )
+
+
+def _sessions_in(event_id: int, ids: set[int] | None) -> _Part:
+    if ids is None:
+        return "s.event_id = %s", [event_id]
+    return f"s.id IN ({', '.join(['%s'] * len(ids))})", sorted(ids)
