@@ -1,5 +1,6 @@
 """Registrations, their attendees and session choices, promo codes, the waiting list."""
 
+import operator
 import secrets
 from decimal import Decimal
 
@@ -83,20 +84,77 @@ class PromoCode(models.Model):
 class RegistrationQuerySet(models.QuerySet):
     def holding_seats(self, at=None) -> "RegistrationQuerySet":
         """Registrations whose seats are taken: confirmed, or pending with a live hold."""
-        at = at or timezone.now()
-        return self.filter(live_registration_q(at))
+        return self.filter(live_registration_q(at or timezone.now()))
+
+
+# What holds a seat --------------------------------------------------------------------
+#
+# The one definition. Querysets filter with these Q objects; the properties of a
+# registration and of a waiting-list entry evaluate them on the instance (`_matches`).
+# registrations.seat_sql says the same in SQL: change both together.
+
+
+def live_hold_q(at, prefix: str = "") -> Q:
+    """Q for a registration (reached through `prefix`) pending payment whose hold
+    (`expires_at`) is still ahead of `at`."""
+    return Q(
+        **{f"{prefix}status": Registration.Status.PENDING_PAYMENT, f"{prefix}expires_at__gt": at}
+    )
 
 
 def live_registration_q(at, prefix: str = "") -> Q:
-    """Q for a registration that holds seats at `at`, reached through `prefix`.
+    """Q for a registration (reached through `prefix`) whose attendees hold seats at `at`:
+    confirmed, or pending payment with a live hold."""
+    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED}) | live_hold_q(at, prefix)
 
-    registrations.capacity.seat_state says the same in SQL: change both together."""
-    return Q(**{f"{prefix}status": Registration.Status.CONFIRMED}) | Q(
-        **{
-            f"{prefix}status": Registration.Status.PENDING_PAYMENT,
-            f"{prefix}expires_at__gt": at,
-        }
+
+def lapsed_hold_q(at, prefix: str = "") -> Q:
+    """Q for a registration still recorded as pending whose hold has lapsed at `at`: its
+    seats are free already, and readers see it `expired` (the sweep records it later)."""
+    return Q(**{f"{prefix}status": Registration.Status.PENDING_PAYMENT}) & ~live_hold_q(at, prefix)
+
+
+def live_offer_q(at, prefix: str = "") -> Q:
+    """Q for a waiting-list entry (reached through `prefix`) whose offer holds a seat at
+    `at`: offered, `offer_expires_at` still ahead."""
+    return Q(
+        **{f"{prefix}status": WaitlistEntry.Status.OFFERED, f"{prefix}offer_expires_at__gt": at}
     )
+
+
+def lapsed_offer_q(at, prefix: str = "") -> Q:
+    """Q for a waiting-list entry still recorded as offered whose offer has lapsed at `at`."""
+    return Q(**{f"{prefix}status": WaitlistEntry.Status.OFFERED}) & ~live_offer_q(at, prefix)
+
+
+_COMPARISONS = {
+    "exact": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def _matches(q: Q, instance: models.Model) -> bool:
+    """Whether `instance`, as it is in memory, passes `q`, as the ORM would decide: a
+    comparison with NULL never passes, and a negation passes where the comparison does
+    not. Only what the seat rule uses: comparisons of the instance's own fields."""
+    passed = (
+        _matches(child, instance) if isinstance(child, Q) else _compare(*child, instance)
+        for child in q.children
+    )
+    result = all(passed) if q.connector == Q.AND else any(passed)
+    return not result if q.negated else result
+
+
+def _compare(lookup: str, value, instance: models.Model) -> bool:
+    field, _, kind = lookup.partition("__")
+    compare = _COMPARISONS.get(kind or "exact")
+    if compare is None or value is None:
+        raise ValueError(f"{lookup}={value!r} cannot be evaluated in memory")
+    current = getattr(instance, field)
+    return current is not None and compare(current, value)
 
 
 class Registration(models.Model):
@@ -170,17 +228,13 @@ class Registration(models.Model):
     @property
     def effective_status(self) -> str:
         """The status as a reader sees it: a lapsed hold is `expired` before the sweep."""
-        if (
-            self.status == self.Status.PENDING_PAYMENT
-            and self.expires_at is not None
-            and self.expires_at <= timezone.now()
-        ):
+        if _matches(lapsed_hold_q(timezone.now()), self):
             return self.Status.EXPIRED
         return self.status
 
     @property
     def holds_seats(self) -> bool:
-        return self.effective_status in (self.Status.CONFIRMED, self.Status.PENDING_PAYMENT)
+        return _matches(live_registration_q(timezone.now()), self)
 
     @property
     def amount_due(self) -> Decimal:
@@ -286,11 +340,7 @@ class WaitlistEntry(models.Model):
 
     @property
     def offer_is_live(self) -> bool:
-        return (
-            self.status == self.Status.OFFERED
-            and self.offer_expires_at is not None
-            and self.offer_expires_at > timezone.now()
-        )
+        return _matches(live_offer_q(timezone.now()), self)
 
     def get_absolute_url(self) -> str:
         return reverse("registrations:waitlist_offer", kwargs={"token": self.offer_token})

@@ -3,7 +3,8 @@
 A registration's status is read as attendees and organizers see it: a pending
 registration whose hold has lapsed is `expired` even before the sweep records it. The
 filters and the status column express that in SQL (`effective_status_q`,
-`effective_status_expression`), so lists and exports agree with `effective_status`.
+`effective_status_expression`) with the Q objects `effective_status` itself evaluates
+(`live_hold_q`, `lapsed_hold_q`), so lists and exports agree with it.
 """
 
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from registrations.models import (
     CheckIn,
     Registration,
     SessionChoice,
+    lapsed_hold_q,
+    live_hold_q,
     live_registration_q,
 )
 
@@ -65,23 +68,17 @@ class AttendeeFilters:
 
 def effective_status_q(status: str, at: datetime, prefix: str = "") -> Q:
     """Q for registrations (reached through `prefix`) whose effective status is `status`."""
-    pending, expires_at = f"{prefix}status", f"{prefix}expires_at"
     if status == Status.EXPIRED:
-        return Q(**{pending: Status.EXPIRED}) | Q(
-            **{pending: Status.PENDING_PAYMENT, f"{expires_at}__lte": at}
-        )
+        return Q(**{f"{prefix}status": Status.EXPIRED}) | lapsed_hold_q(at, prefix)
     if status == Status.PENDING_PAYMENT:
-        return Q(**{pending: Status.PENDING_PAYMENT, f"{expires_at}__gt": at})
-    return Q(**{pending: status})
+        return live_hold_q(at, prefix)
+    return Q(**{f"{prefix}status": status})
 
 
 def effective_status_expression(at: datetime, prefix: str = "") -> Case:
     """The effective status as a SQL expression, for annotations and GROUP BY."""
     return Case(
-        When(
-            Q(**{f"{prefix}status": Status.PENDING_PAYMENT, f"{prefix}expires_at__lte": at}),
-            then=Value(Status.EXPIRED.value),
-        ),
+        When(lapsed_hold_q(at, prefix), then=Value(Status.EXPIRED.value)),
         default=F(f"{prefix}status"),
         output_field=CharField(),
     )

@@ -44,6 +44,8 @@ from registrations.models import (
     Registration,
     SessionChoice,
     WaitlistEntry,
+    lapsed_hold_q,
+    live_offer_q,
     new_code,
 )
 from registrations.pricing import Discount, Price
@@ -212,10 +214,10 @@ def _redeem_waitlist_offer(
     it meanwhile."""
     offer = (
         WaitlistEntry.objects.select_for_update()
-        .filter(event=event, offer_token=token, status=WaitlistEntry.Status.OFFERED)
+        .filter(live_offer_q(at), event=event, offer_token=token)
         .first()
     )
-    if offer is None or offer.offer_expires_at is None or offer.offer_expires_at <= at:
+    if offer is None:
         raise ValidationError({"waitlist_offer": ["This waiting-list offer is no longer valid."]})
     if not any(a.ticket_type == offer.ticket_type_id for a in attendees):
         raise ValidationError(
@@ -399,16 +401,11 @@ def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
     """
     at = at or timezone.now()
     expired = 0
-    event_ids = set(
-        Registration.objects.filter(
-            status=Registration.Status.PENDING_PAYMENT, expires_at__lte=at
-        ).values_list("event_id", flat=True)
-    )
+    lapsed = Registration.objects.filter(lapsed_hold_q(at))
+    event_ids = set(lapsed.values_list("event_id", flat=True))
     for event_id in event_ids:
         with transaction.atomic():
-            expired += Registration.objects.filter(
-                event_id=event_id, status=Registration.Status.PENDING_PAYMENT, expires_at__lte=at
-            ).update(status=Registration.Status.EXPIRED)
+            expired += lapsed.filter(event_id=event_id).update(status=Registration.Status.EXPIRED)
             waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
     return expired
 

@@ -11,7 +11,7 @@ from events.models import Event, TicketType
 from registrations.capacity import count_seats, lock_event
 from registrations.errors import AlreadyWaitlisted, TicketsAvailable
 from registrations.messaging.notify import notify_waitlist_offer
-from registrations.models import WaitlistEntry
+from registrations.models import WaitlistEntry, lapsed_offer_q
 
 
 def offer_hours() -> float:
@@ -63,9 +63,9 @@ def waitlist_offer_next(*, event: Event, at: datetime | None = None) -> list[Wai
     at = at or timezone.now()
     with transaction.atomic():
         event = lock_event(event.pk)
-        WaitlistEntry.objects.filter(
-            event=event, status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=at
-        ).update(status=WaitlistEntry.Status.LAPSED)
+        WaitlistEntry.objects.filter(lapsed_offer_q(at), event=event).update(
+            status=WaitlistEntry.Status.LAPSED
+        )
         waiting = list(
             WaitlistEntry.objects.filter(event=event, status=WaitlistEntry.Status.WAITING)
             .select_related("ticket_type")
