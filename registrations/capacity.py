@@ -17,8 +17,10 @@ machines, unlike a process-local lock):
   the next count smaller.
 * Seats are counted, not kept in counters: a seat is taken by an attendee of a
   registration that is confirmed, or pending payment with `expires_at` still ahead, or
-  by a live waiting-list offer. A hold that lapses frees its seats at the instant it
-  lapses, with no sweep needed; the periodic sweep only records the new status.
+  by a live waiting-list offer (`live_registration_q`, `live_offer_q` in
+  registrations.models: the one definition, which the SQL is compiled from). A hold
+  that lapses frees its seats at the instant it lapses, with no sweep needed; the
+  periodic sweep only records the new status.
 * Only the event row is locked, so there is one lock order and no deadlock.
 
 The tally (how a registration avoids counting, so that an event of thousands takes a
@@ -124,9 +126,8 @@ def seat_state(
     `excluding`: a registration whose seats and people are not counted (the caller's
     own, written in the same transaction).
 
-    A seat is taken by an attendee of a live registration (confirmed, or pending payment
-    with its hold still ahead: `registrations.models.live_registration_q`, which the SQL
-    of registrations.seat_sql must match) and by a live waiting-list offer.
+    The statement is built by registrations.seat_sql, its seat rule compiled from the Q
+    objects of registrations.models (`live_registration_q`, `live_offer_q`).
     """
     sql, params = seat_state_sql(
         event_id,

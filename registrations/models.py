@@ -90,8 +90,10 @@ class RegistrationQuerySet(models.QuerySet):
 # What holds a seat --------------------------------------------------------------------
 #
 # The one definition. Querysets filter with these Q objects; the properties of a
-# registration and of a waiting-list entry evaluate them on the instance (`_matches`).
-# registrations.seat_sql says the same in SQL: change both together.
+# registration and of a waiting-list entry evaluate them on the instance (`_matches`);
+# registrations.seat_sql compiles them into the SQL that counts seats under the event
+# lock (`at` may be an expression: it compiles them with a placeholder for it).
+# tests/registrations/test_seat_rule.py holds all three to one answer.
 
 
 def live_hold_q(at, prefix: str = "") -> Q:
