@@ -21,6 +21,7 @@ from registrations.models import (
     Registration,
     SessionChoice,
     WaitlistEntry,
+    live_hold_q,
 )
 
 
@@ -242,9 +243,7 @@ def notify_expiring_holds(*, now=None) -> int:
     """Invoices due within three days get one reminder; card holds longer than an hour get
     one when a quarter of an hour is left."""
     now = now or timezone.now()
-    pending = Registration.objects.filter(
-        status=Registration.Status.PENDING_PAYMENT, expires_at__gt=now
-    )
+    pending = Registration.objects.filter(live_hold_q(now))
     soon = pending.filter(
         Q(payment_method=PaymentMethod.INVOICE, expires_at__lte=now + timedelta(days=3))
         | Q(

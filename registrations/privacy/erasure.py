@@ -176,7 +176,7 @@ def _erase_waitlist_entries(
         entry.first_name = entry.last_name = ERASED_NAME
         entry.email = erased_email("w", entry.pk)
         if entry.status in open_statuses:
-            seat_released |= entry.status == WaitlistEntry.Status.OFFERED
+            seat_released |= entry.offer_is_live
             entry.status = WaitlistEntry.Status.WITHDRAWN
     WaitlistEntry.objects.bulk_update(entries, ["first_name", "last_name", "email", "status"])
     if seat_released:
