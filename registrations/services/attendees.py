@@ -13,7 +13,15 @@ from registrations.capacity import count_seats, lock_event
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
 from registrations.messaging.notify import notify_sessions_changed, notify_substitution
-from registrations.models import Attendee, Registration, SessionChoice, live_registration_q
+from registrations.models import (
+    Attendee,
+    Attestation,
+    CheckIn,
+    Registration,
+    SessionChoice,
+    live_registration_q,
+    new_code,
+)
 from registrations.services.rules import check_session_clashes
 
 DETAIL_FIELDS = {
@@ -26,6 +34,15 @@ DETAIL_FIELDS = {
     "credentials",
 }
 IDENTITY_FIELDS = {"first_name", "last_name", "email"}
+# What belongs to the person rather than the seat: a substitute starts without them.
+PERSONAL_FIELDS = {
+    "profession": "",
+    "credentials": {},
+    "member_number": "",
+    "job_title": "",
+    "dietary_needs": "",
+    "accessibility_needs": "",
+}
 
 
 def _check_changeable(registration: Registration, at: datetime) -> None:
@@ -40,9 +57,13 @@ def _check_changeable(registration: Registration, at: datetime) -> None:
 
 @transaction.atomic
 def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes) -> Attendee:
-    """Change an attendee's details; a new name or email (a substitution) only until the
-    event's substitution deadline (or its start). Raises SubstitutionClosed, InvalidState,
-    ValidationError (email already registered)."""
+    """Change an attendee's details; a new name or email only until the event's
+    substitution deadline (or its start). A new email is a substitution: the seat goes to
+    another person, with a new badge code and none of the previous person's identifiers,
+    needs, check-ins or CE records (what this change gives is theirs); the previous person's
+    invites are cancelled and the new person is welcomed. Raises SubstitutionClosed,
+    InvalidState, ValidationError (email already registered, a members-only ticket without
+    the new person's member number)."""
     at = at or timezone.now()
     attendee = (
         Attendee.objects.select_for_update()
@@ -74,26 +95,47 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
         )
         if clash:
             raise ValidationError({"email": ["This person is already registered for this event."]})
+    old_email, old_badge = attendee.email, attendee.badge_code
+    handover = "email" in identity_changes
+    if handover:
+        changes = _hand_over_seat(attendee) | changes
     if "credentials" in changes or "profession" in changes:
         profession = changes.get("profession", attendee.profession)
         credentials = changes.get("credentials", attendee.credentials)
         if "profession" in changes and "credentials" not in changes:
             credentials = {}  # another profession's identifiers no longer apply
         changes["credentials"] = clean_credentials(profession, credentials)
-    old_email = attendee.email
     for name, value in changes.items():
         setattr(attendee, name, value.strip() if isinstance(value, str) else value)
+    if handover and attendee.ticket_type.members_only and not attendee.member_number:
+        raise ValidationError(
+            {"member_number": ["This ticket is for members: give the new person's number."]}
+        )
     attendee.full_clean(exclude=["registration", "ticket_type", "badge_code"])
     attendee.save(update_fields=sorted(changes))
     if identity_changes:
         notify_substitution(attendee=attendee, old_email=old_email)
+        details = {"attendee": attendee.pk, "fields": sorted(identity_changes)}
+        if handover:  # who replaced whom, by badge: the log holds no names
+            details |= {"previous_badge_code": old_badge, "badge_code": attendee.badge_code}
         audit_record(
             action=AuditEntry.Action.SUBSTITUTE,
             event=event,
             target=attendee.registration.reference,
-            details={"attendee": attendee.pk, "fields": sorted(identity_changes)},
+            details=details,
         )
     return attendee
+
+
+def _hand_over_seat(attendee: Attendee) -> dict:
+    """Forget the previous person: their check-ins and CE attestations go, and the changes
+    that blank their own fields and give the seat a new badge code are returned."""
+    CheckIn.objects.filter(attendee=attendee).delete()
+    Attestation.objects.filter(attendee=attendee).delete()
+    badge_code = new_code(10)
+    while Attendee.objects.filter(badge_code=badge_code).exists():
+        badge_code = new_code(10)
+    return {**PERSONAL_FIELDS, "badge_code": badge_code}
 
 
 @transaction.atomic
