@@ -46,12 +46,12 @@ def uid_for(local_part: str) -> str:
 
 
 def event_location(event: Event, *, virtual: bool = False) -> str:
-    if virtual or (
-        event.attendance_mode == Event.AttendanceMode.VIRTUAL and event.virtual_join_url
-    ):
+    """Where the event is for someone who attends it `virtual`ly (the join link) or in
+    person (the venue). The join link goes only to those who join online."""
+    if virtual and event.virtual_join_url:
         return event.virtual_join_url
     if event.venue is None:
-        return event.virtual_join_url
+        return "Online" if event.attendance_mode == Event.AttendanceMode.VIRTUAL else ""
     venue = event.venue
     return ", ".join(
         part for part in (venue.name, venue.address, venue.city, venue.country) if part
@@ -62,7 +62,7 @@ def event_entry(
     event: Event, *, uid: str, manage_url: str, virtual: bool = False, extra_sequence: int = 0
 ) -> CalendarEntry:
     lines = [event.description, f"Your registration: {manage_url}"]
-    if event.virtual_join_url and event.attendance_mode != Event.AttendanceMode.IN_PERSON:
+    if virtual and event.virtual_join_url:
         lines.insert(1, f"Join online: {event.virtual_join_url}")
     return CalendarEntry(
         uid=uid,

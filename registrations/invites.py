@@ -30,7 +30,7 @@ def attendee_event_entry(attendee: Attendee, *, cancelled: bool = False) -> Cale
         registration.event,
         uid=uid_for(f"att{attendee.pk}-event{registration.event_id}"),
         manage_url=manage_url(registration),
-        virtual=attendee.ticket_type.is_virtual,
+        virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )
 
@@ -41,7 +41,7 @@ def attendee_session_entry(choice: SessionChoice, *, cancelled: bool = False) ->
         choice.session,
         uid=uid_for(f"att{attendee.pk}-choice{choice.pk}"),
         manage_url=manage_url(attendee.registration),
-        virtual=attendee.ticket_type.is_virtual,
+        virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )
 

@@ -285,6 +285,13 @@ class Attendee(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    @property
+    def joins_online(self) -> bool:
+        """Whether the event's join link is theirs: a virtual ticket, or an event that is
+        only virtual. In-person attendees of a hybrid event never get it."""
+        event = self.registration.event
+        return self.ticket_type.is_virtual or event.attendance_mode == event.AttendanceMode.VIRTUAL
+
 
 class SessionChoice(models.Model):
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="choices")

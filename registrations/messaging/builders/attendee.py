@@ -23,9 +23,10 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
     event = registration.event
     entry = invites.attendee_event_entry(attendee)
     sessions = [c.session for c in attendee.choices.prefetch_related("session")]
-    details = [(_("Ticket"), attendee.ticket_type.name), *event_details(event)]
-    if attendee.ticket_type.is_virtual and event.virtual_join_url:
-        details.append((_("Join online"), event.virtual_join_url))
+    details = [
+        (_("Ticket"), attendee.ticket_type.name),
+        *event_details(event, joins_online=attendee.joins_online),
+    ]
     for session in sessions:
         details.append((session.title, when_text(event, session.starts_at, session.ends_at)))
     paragraphs = [
@@ -145,7 +146,7 @@ def event_changed(message: OutboxMessage) -> Email:
 def reminder(message: OutboxMessage) -> Email:
     attendee = attendee_of(message)
     event = attendee.registration.event
-    details = [*event_details(event)]
+    details = [*event_details(event, joins_online=attendee.joins_online)]
     for choice in attendee.choices.prefetch_related("session"):
         details.append(
             (

@@ -47,8 +47,11 @@ def attendee_of(message: OutboxMessage) -> Attendee:
     return message.attendee
 
 
-def event_details(event: Event) -> list[tuple[str, str]]:
+def event_details(event: Event, *, joins_online: bool = False) -> list[tuple[str, str]]:
+    """When and where; the join link only for someone who `joins_online`."""
     details = [(_("When"), when_text(event, event.starts_at, event.ends_at))]
+    if joins_online and event.virtual_join_url:
+        return [*details, (_("Join online"), event.virtual_join_url)]
     where = event_location(event)
     if where:
         details.append((_("Where"), where))
