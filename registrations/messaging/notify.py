@@ -9,7 +9,6 @@ writes one row.
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from events.models import Event, Session
@@ -239,21 +238,35 @@ def notify_reminders(*, now=None) -> int:
     return count
 
 
+# A hold shorter than this is a buyer at the payment page right now: no email (it would
+# arrive when they have paid, or when the seats are gone). Longer holds are warned when a
+# quarter of the hold is left, at most HOLD_WARNING_AHEAD before it ends.
+HOLD_WARNING_MIN_HOLD = timedelta(hours=1)
+HOLD_WARNING_AHEAD = timedelta(days=3)
+
+
+def hold_warning_at(*, created_at, expires_at):
+    """When the buyer of a hold from `created_at` to `expires_at` is warned; None for a
+    hold too short to warn of."""
+    length = expires_at - created_at
+    if length < HOLD_WARNING_MIN_HOLD:
+        return None
+    return expires_at - min(length / 4, HOLD_WARNING_AHEAD)
+
+
 def notify_expiring_holds(*, now=None) -> int:
-    """Invoices due within three days get one reminder; card holds longer than an hour get
-    one when a quarter of an hour is left."""
+    """Tell each buyer whose seat hold is due for its warning (hold_warning_at), once."""
     now = now or timezone.now()
-    pending = Registration.objects.filter(live_hold_q(now))
-    soon = pending.filter(
-        Q(payment_method=PaymentMethod.INVOICE, expires_at__lte=now + timedelta(days=3))
-        | Q(
-            payment_method=PaymentMethod.CARD,
-            expires_at__lte=now + timedelta(minutes=15),
-            created_at__lte=now - timedelta(minutes=45),
-        )
-    )
+    candidates = Registration.objects.filter(
+        live_hold_q(now), expires_at__lte=now + HOLD_WARNING_AHEAD
+    ).exclude(outbox__kind=Kind.HOLD_EXPIRING)
     count = 0
-    for registration in soon:
+    for registration in candidates:
+        warn_at = hold_warning_at(
+            created_at=registration.created_at, expires_at=registration.expires_at
+        )
+        if warn_at is None or warn_at > now:
+            continue
         if outbox_enqueue(
             kind=Kind.HOLD_EXPIRING,
             to_email=registration.buyer_email,
