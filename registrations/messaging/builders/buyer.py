@@ -150,7 +150,7 @@ def cancellation(message: OutboxMessage) -> Email:
     ]
     if message.attendee is None and refund > 0:
         paragraphs.append(
-            _("A refund of %(amount)s is on its way to your card.")
+            _("A refund of %(amount)s is on its way: to your card, or by transfer for an invoice.")
             % {"amount": money(refund, registration.currency)}
         )
     calendar = None
