@@ -7,12 +7,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from config.errors import Conflict
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import registration_cancel_with_refund
 from registrations.models import Attendee, PromoCode, Registration, SessionChoice, WaitlistEntry
 from registrations.services.attendees import attendee_update
+from registrations.services.promo import promo_uses_expression
 from registrations.services.registration import registration_resend_confirmation
 
 # What staff may correct in the admin: details that no rule depends on.
@@ -169,12 +171,22 @@ class PromoCodeAdmin(admin.ModelAdmin):
         "percent_off",
         "amount_off",
         "max_uses",
+        "uses",
         "valid_until",
         "is_active",
     ]
     list_filter = ["event", "is_active"]
     search_fields = ["code"]
     filter_horizontal = ["ticket_types"]
+    readonly_fields = ["uses"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[PromoCode]:
+        return super().get_queryset(request).annotate(uses=promo_uses_expression(timezone.now()))
+
+    @admin.display(description="uses (attendees)", ordering="uses")
+    def uses(self, promo: PromoCode) -> int:
+        """What `max_uses` counts: attendees it discounted, of registrations holding seats."""
+        return getattr(promo, "uses", 0)
 
 
 @admin.register(WaitlistEntry)

@@ -39,7 +39,8 @@ registration as fast as an empty one):
   outside this path (the admin, say); the next registration then counts afresh.
 * Everything a registration must know under the lock (the tally, or the count when
   there is none; the capacities as they stand now; whether one of its people is
-  already registered) is read in one statement (`seat_state`), written in SQL
+  already registered; how many uses its promo code has left, counted in attendees) is
+  read in one statement (`seat_state`), written in SQL
   (registrations.seat_sql).
 
 On SQLite (development) `select_for_update` does nothing, but the database's IMMEDIATE
@@ -92,6 +93,8 @@ class SeatState:
     session_capacities: dict[int, int | None] = field(default_factory=dict)
     registered_emails: list[str] = field(default_factory=list)
     exact: bool = True  # False: `taken` is the tally, an upper bound
+    promo_uses: int = 0  # of the promo code asked about (never from the tally)
+    promo_max_uses: int | None = None  # its `max_uses` as it stands
 
 
 def count_seats(
@@ -116,6 +119,7 @@ def seat_state(
     emails: list[str] = (),
     tallied: bool = False,
     excluding: int | None = None,
+    promo_code_id: int | None = None,
 ) -> SeatState:
     """Seats taken at `at`, the capacities of the event's ticket types and of the sessions
     asked about (`session_ids`: None for all, an empty set for none), and which of
@@ -125,6 +129,7 @@ def seat_state(
     False); without one, count every session, so that the count can become the tally.
     `excluding`: a registration whose seats and people are not counted (the caller's
     own, written in the same transaction).
+    `promo_code_id`: also read that code's uses (`promo_use_q`) and `max_uses`.
 
     The statement is built by registrations.seat_sql, its seat rule compiled from the Q
     objects of registrations.models (`live_registration_q`, `live_offer_q`).
@@ -136,6 +141,7 @@ def seat_state(
         emails=emails,
         tallied=tallied,
         excluding=excluding,
+        promo_code_id=promo_code_id,
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -151,6 +157,7 @@ def _seat_state_from_rows(rows: list[tuple]) -> SeatState:
     virtual: set[int] = set()
     registered: list[str] = []
     from_tally = None
+    promo: dict[str, int | None] = {}
     for kind, key, n, text in rows:
         if kind == "type":
             by_type[key] += n
@@ -162,6 +169,8 @@ def _seat_state_from_rows(rows: list[tuple]) -> SeatState:
             registered.append(text)
         elif kind == "tally":
             from_tally = json.loads(text)
+        elif kind == "promo_uses":
+            promo = {"promo_uses": n, "promo_max_uses": key}
         else:
             type_capacities[key] = n
             if kind == "virtual_capacity":
@@ -175,7 +184,7 @@ def _seat_state_from_rows(rows: list[tuple]) -> SeatState:
         sessions=by_session,
     )
     return SeatState(
-        taken, type_capacities, session_capacities, registered, exact=from_tally is None
+        taken, type_capacities, session_capacities, registered, from_tally is None, **promo
     )
 
 

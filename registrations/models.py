@@ -159,6 +159,14 @@ def _compare(lookup: str, value, instance: models.Model) -> bool:
     return current is not None and compare(current, value)
 
 
+def promo_use_q(at, prefix: str = "") -> Q:
+    """Q for an attendee (reached through `prefix`) who takes one use of their
+    registration's promo code at `at`: the code discounted them (a promo code is the only
+    discount there is), and the registration holds seats (`live_registration_q`).
+    registrations.seat_sql counts the same under the event lock."""
+    return Q(**{f"{prefix}discount__gt": 0}) & live_registration_q(at, f"{prefix}registration__")
+
+
 class Registration(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", _("Pending payment")

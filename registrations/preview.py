@@ -6,9 +6,14 @@ from datetime import datetime
 from decimal import Decimal
 
 from events.models import Event, Session, TicketType
+from registrations.models import PromoCode
 from registrations.pricing import Discount, LinePrice
 from registrations.services.inputs import AttendeeInput
-from registrations.services.promo import promo_code_resolve
+from registrations.services.promo import (
+    promo_code_check_uses,
+    promo_code_resolve,
+    promo_uses_wanted,
+)
 
 # The same rules and prices as registration_create, so that the review step reports what
 # confirming would refuse, and the price it would charge, before anyone presses "Confirm".
@@ -70,6 +75,7 @@ def registration_preview(
         payment_method=payment_method,
     )
     code = ""
+    promo: PromoCode | None = None
     discount: Discount | None = None
     if promo_code.strip():
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
@@ -77,6 +83,8 @@ def registration_preview(
     price = registration_price(
         attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
     )
+    if promo_uses := promo_uses_wanted(promo=promo, price=price):
+        promo_code_check_uses(promo=promo, wanted=promo_uses, at=at)
     previews = tuple(
         _attendee_preview(event, attendee, line, ticket_types[attendee.ticket_type], sessions, at)
         for attendee, line in zip(attendees, price.lines, strict=True)

@@ -73,6 +73,11 @@ class Price:
     def total(self) -> Decimal:
         return self.subtotal - self.discount
 
+    @property
+    def discounted_attendees(self) -> int:
+        """How many attendees the discount cut the price of: the uses of a promo code."""
+        return sum(1 for line in self.lines if line.discount > 0)
+
 
 def price_lines(lines: list[Line], discount: Discount | None = None) -> Price:
     """Each attendee's ticket, discount and session fees, and the totals."""

@@ -2,9 +2,10 @@
 
 A UNION ALL of parts, each row (kind, id, n, text): seats counted by ticket type and by
 session, unless the event's tally is read instead; capacities as they stand; which of
-the people registering already hold a seat. Seats held are those the Q objects of
-registrations.models call held (`live_registration_q`, `live_offer_q`), compiled into
-SQL here (`held_where`) rather than restated.
+the people registering already hold a seat; the uses of their promo code, if it has a
+limit. Seats held are those the Q objects of registrations.models call held
+(`live_registration_q`, `live_offer_q`), compiled into SQL here (`held_where`) rather
+than restated.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from django.db.models import DateTimeField, Expression, Model, Q
 from events.models import Session, TicketType
 from registrations.models import (
     Attendee,
+    PromoCode,
     Registration,
     SeatTally,
     SessionChoice,
@@ -37,6 +39,7 @@ def seat_state_sql(
     emails: list[str],
     tallied: bool,
     excluding: int | None,
+    promo_code_id: int | None = None,
 ) -> _Part:
     """The statement and its parameters, as `capacity.seat_state` documents them."""
     live = _live_registration(at, excluding)
@@ -47,6 +50,8 @@ def seat_state_sql(
         parts.append(_registered_part(event_id, emails, live))
     if tallied:
         parts.append(_tally_part(event_id))
+    if promo_code_id is not None:
+        parts.append(_promo_uses_part(promo_code_id, live))
     return " UNION ALL ".join(sql for sql, _ in parts), [p for _, ps in parts for p in ps]
 
 
@@ -130,6 +135,19 @@ def _registered_part(event_id: int, emails: list[str], live: _Part) -> _Part:
         f"WHERE a.email IN ({', '.join(['%s'] * len(emails))}) AND (SELECT r.event_id "
         f"FROM {_REGISTRATION} r WHERE r.id = a.registration_id AND {live}) = %s",
         [*emails, *live_params, event_id],
+    )
+
+
+def _promo_uses_part(promo_code_id: int, live: _Part) -> _Part:
+    """The code's `max_uses` as it stands, and its uses: the attendees it discounted of
+    registrations holding seats (`promo_use_q`), never counted from the tally."""
+    live, live_params = live
+    return (
+        f"SELECT 'promo_uses', (SELECT max_uses FROM {PromoCode._meta.db_table} "
+        f"WHERE id = %s), COUNT(*), NULL FROM {_ATTENDEE} a "
+        f"JOIN {_REGISTRATION} r ON r.id = a.registration_id "
+        f"WHERE r.promo_code_id = %s AND a.discount > 0 AND {live}",
+        [promo_code_id, promo_code_id, *live_params],
     )
 
 

@@ -105,6 +105,9 @@ class PromoCodeInputSerializer(serializers.Serializer):
 
 
 class PromoCodeSerializer(serializers.ModelSerializer):
+    # Attendees it discounted, of registrations holding seats: what `max_uses` counts.
+    uses = serializers.IntegerField(read_only=True)
+
     class Meta:
         model = PromoCode
         fields = [
@@ -113,6 +116,7 @@ class PromoCodeSerializer(serializers.ModelSerializer):
             "percent_off",
             "amount_off",
             "max_uses",
+            "uses",
             "valid_from",
             "valid_until",
             "ticket_types",

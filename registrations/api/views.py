@@ -1,6 +1,7 @@
 """Registration API: register, look up and change by token, cancel, waiting list, promo codes."""
 
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -19,7 +20,7 @@ from registrations import selectors
 from registrations.api import serializers as s
 from registrations.models import Registration
 from registrations.services.attendees import attendee_change
-from registrations.services.promo import promo_code_create
+from registrations.services.promo import promo_code_create, promo_codes_with_uses
 from registrations.services.registration import registration_create
 from registrations.services.waitlist import waitlist_join
 
@@ -122,7 +123,7 @@ class OrganizerPromoCodeListView(APIView):
     @extend_schema(responses=s.PromoCodeSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
         event = organizer_event(request, slug)
-        codes = event.promo_codes.prefetch_related("ticket_types")
+        codes = promo_codes_with_uses(event=event, at=timezone.now())
         results = s.PromoCodeSerializer(codes, many=True).data
         return Response(unpaginated(results))
 
@@ -132,4 +133,5 @@ class OrganizerPromoCodeListView(APIView):
         data = s.PromoCodeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         promo = promo_code_create(event=event, **data.validated_data)
+        promo = promo_codes_with_uses(event=event, at=timezone.now()).get(pk=promo.pk)
         return Response(s.PromoCodeSerializer(promo).data, status=status.HTTP_201_CREATED)

@@ -5,10 +5,12 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from events.models import Event, TicketType
-from registrations.models import PromoCode, Registration, live_registration_q
-from registrations.pricing import Discount
+from registrations.models import Attendee, PromoCode, promo_use_q
+from registrations.pricing import Discount, Price
 
 
 @transaction.atomic
@@ -57,9 +59,9 @@ def promo_code_create(
 def promo_code_resolve(*, event: Event, code: str, at: datetime) -> tuple[PromoCode, Discount]:
     """The usable code and its discount. Raises ValidationError on `promo_code`.
 
-    Its uses are counted here too, to say early that it is used up; that count is only
-    exact under the event lock, where registration_create checks again
-    (promo_code_check_uses).
+    Whether it has uses left for the attendees it would discount is for the caller to
+    check once priced (promo_code_check_uses; exact only under the event lock, where
+    registration_create checks again).
     """
     promo = (
         PromoCode.objects.filter(event=event, code=code.strip().upper(), is_active=True)
@@ -72,7 +74,6 @@ def promo_code_resolve(*, event: Event, code: str, at: datetime) -> tuple[PromoC
         raise ValidationError({"promo_code": ["This promo code is not valid yet."]})
     if promo.valid_until and at >= promo.valid_until:
         raise ValidationError({"promo_code": ["This promo code has expired."]})
-    promo_code_check_uses(promo=promo, at=at)
     discount = Discount(
         percent_off=promo.percent_off,
         amount_off=promo.amount_off,
@@ -81,15 +82,65 @@ def promo_code_resolve(*, event: Event, code: str, at: datetime) -> tuple[PromoC
     return promo, discount
 
 
-def promo_code_check_uses(
-    *, promo: PromoCode, at: datetime, excluding: Registration | None = None
-) -> None:
-    """Raise ValidationError on `promo_code` when its uses (by live registrations other
-    than `excluding`) have reached `max_uses`. Exact under the event lock."""
-    if promo.max_uses is None:
+def promo_uses_wanted(*, promo: PromoCode | None, price: Price) -> int:
+    """The uses of `promo` a registration priced `price` would take, one per attendee it
+    discounts; 0 without a code, or for a code without a limit (nothing to count)."""
+    if promo is None or promo.max_uses is None:
+        return 0
+    return price.discounted_attendees
+
+
+def promo_code_check_uses(*, promo: PromoCode, wanted: int, at: datetime) -> None:
+    """Raise ValidationError on `promo_code` when the `wanted` uses outnumber the code's
+    uses left at `at`. Counted without the lock: a refusal is right, an acceptance is
+    exact only under the event lock (registration_create checks there again)."""
+    if wanted:
+        promo_uses_left_check(
+            max_uses=promo.max_uses, used=promo_uses_count(promo=promo, at=at), wanted=wanted
+        )
+
+
+def promo_uses_left_check(*, max_uses: int | None, used: int, wanted: int) -> None:
+    """Raise ValidationError on `promo_code` when `wanted` uses (attendees to discount)
+    outnumber those left of `max_uses` after `used`: nothing is half-discounted."""
+    if max_uses is None:
         return
-    used = Registration.objects.filter(promo_code=promo).filter(live_registration_q(at))
-    if excluding is not None:
-        used = used.exclude(pk=excluding.pk)
-    if used.count() >= promo.max_uses:
-        raise ValidationError({"promo_code": ["This promo code has been used up."]})
+    left = max(max_uses - used, 0)
+    if wanted <= left:
+        return
+    if left == 0:
+        message = "This promo code has been used up."
+    else:
+        uses = "1 use" if left == 1 else f"{left} uses"
+        message = (
+            f"This promo code has {uses} left, one per attendee it discounts: "
+            f"not enough for the {wanted} attendees it would discount here."
+        )
+    raise ValidationError({"promo_code": [message]})
+
+
+# Reads ---------------------------------------------------------------------------------
+
+
+def promo_uses_count(*, promo: PromoCode, at: datetime) -> int:
+    """The code's uses at `at`: attendees it discounted of registrations holding seats."""
+    return Attendee.objects.filter(promo_use_q(at), registration__promo_code=promo).count()
+
+
+def promo_codes_with_uses(*, event: Event, at: datetime) -> QuerySet[PromoCode]:
+    """The event's promo codes, each with its `uses` at `at` and its ticket types."""
+    return event.promo_codes.annotate(uses=promo_uses_expression(at)).prefetch_related(
+        "ticket_types"
+    )
+
+
+def promo_uses_expression(at: datetime) -> Coalesce:
+    """For a PromoCode queryset: its uses at `at` (as promo_uses_count), one subquery."""
+    uses = (
+        Attendee.objects.filter(promo_use_q(at), registration__promo_code=OuterRef("pk"))
+        .order_by()
+        .values("registration__promo_code")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(uses), 0)

@@ -50,7 +50,12 @@ from registrations.models import (
 )
 from registrations.pricing import Discount, Price
 from registrations.services.inputs import AttendeeInput, BuyerInput
-from registrations.services.promo import promo_code_check_uses, promo_code_resolve
+from registrations.services.promo import (
+    promo_code_check_uses,
+    promo_code_resolve,
+    promo_uses_left_check,
+    promo_uses_wanted,
+)
 from registrations.services.rules import check_buyer, registration_price, registration_validate
 from registrations.services.waitlist import waitlist_offer_next
 
@@ -157,14 +162,15 @@ def _register(
     price = registration_price(
         attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
     )
+    promo_uses = promo_uses_wanted(promo=promo, price=price)
+    if promo_uses:  # refused early, before writing, when it is used up already
+        promo_code_check_uses(promo=promo, wanted=promo_uses, at=at)
     registration = _save_registration(event, buyer, promo, payment_method, price, at)
     rows = _save_attendees(registration, attendees, price, ticket_types, sessions, at)
     notify_registration_created(registration=registration, attendees=rows)
 
     event = lock_event(event.pk, tallies=True)
     _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
-    if promo is not None:
-        promo_code_check_uses(promo=promo, at=at, excluding=registration)
     if waitlist_offer:
         _redeem_waitlist_offer(event, waitlist_offer, attendees, registration, at)
     state = seat_state(
@@ -174,7 +180,12 @@ def _register(
         emails=[a.email.strip().lower() for a in attendees],
         tallied=True,
         excluding=registration.pk,
+        promo_code_id=promo.pk if promo_uses else None,
     )
+    if promo_uses:
+        promo_uses_left_check(
+            max_uses=state.promo_max_uses, used=state.promo_uses, wanted=promo_uses
+        )
     check_not_registered(state)
     refresh_capacities(state, ticket_types, sessions)
     taken = state.taken
