@@ -17,7 +17,8 @@ machines, unlike a process-local lock):
   the next count smaller.
 * Seats are counted, not kept in counters: a seat is taken by an attendee of a
   registration that is confirmed, or pending payment with `expires_at` still ahead, or
-  by a live waiting-list offer (`live_registration_q`, `live_offer_q` in
+  by a live waiting-list offer, of a ticket type or of a session (`live_registration_q`,
+  `live_offer_q` in
   registrations.models: the one definition, which the SQL is compiled from). A hold
   that lapses frees its seats at the instant it lapses, with no sweep needed; the
   periodic sweep only records the new status.
@@ -64,6 +65,7 @@ from registrations.models import (
     Registration,
     SeatTally,
     SessionChoice,
+    SessionWaitlistEntry,
     WaitlistEntry,
 )
 from registrations.seat_sql import seat_state_sql
@@ -161,8 +163,8 @@ def _seat_state_from_rows(rows: list[tuple]) -> SeatState:
     for kind, key, n, text in rows:
         if kind == "type":
             by_type[key] += n
-        elif kind == "session":
-            by_session[key] = n
+        elif kind == "session":  # a row for its choices, another for its offers
+            by_session[key] = by_session.get(key, 0) + n
         elif kind == "session_capacity":
             session_capacities[key] = n
         elif kind == "registered":
@@ -304,14 +306,14 @@ def _forget_tally_on_save(sender, instance, created: bool = False, update_fields
         return
     if sender is Attendee:
         tallies = SeatTally.objects.filter(event__registrations__id=instance.registration_id)
-    elif sender is SessionChoice:
+    elif sender in (SessionChoice, SessionWaitlistEntry):
         tallies = SeatTally.objects.filter(event__sessions__id=instance.session_id)
     else:
         tallies = SeatTally.objects.filter(event_id=instance.event_id)
     tallies.delete()
 
 
-for _model in (Registration, Attendee, SessionChoice, WaitlistEntry):
+for _model in (Registration, Attendee, SessionChoice, WaitlistEntry, SessionWaitlistEntry):
     post_save.connect(_forget_tally_on_save, sender=_model, dispatch_uid=f"tally:{_model.__name__}")
 
 register_seat_counter(count_seats)

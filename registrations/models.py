@@ -1,6 +1,5 @@
 """Registrations, their attendees and session choices, promo codes, the waiting list."""
 
-import operator
 import secrets
 from decimal import Decimal
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session, TicketType
+from registrations.q_match import q_matches
 
 ZERO = Decimal("0.00")
 # Crockford-style alphabet: no 0/O, 1/I/L, U: easy to read out over the phone.
@@ -90,7 +90,7 @@ class RegistrationQuerySet(models.QuerySet):
 # What holds a seat --------------------------------------------------------------------
 #
 # The one definition. Querysets filter with these Q objects; the properties of a
-# registration and of a waiting-list entry evaluate them on the instance (`_matches`);
+# registration and of a waiting-list entry evaluate them on the instance (`q_matches`);
 # registrations.seat_sql compiles them into the SQL that counts seats under the event
 # lock (`at` may be an expression: it compiles them with a placeholder for it).
 # tests/registrations/test_seat_rule.py holds all three to one answer.
@@ -118,7 +118,9 @@ def lapsed_hold_q(at, prefix: str = "") -> Q:
 
 def live_offer_q(at, prefix: str = "") -> Q:
     """Q for a waiting-list entry (reached through `prefix`) whose offer holds a seat at
-    `at`: offered, `offer_expires_at` still ahead."""
+    `at`: offered, `offer_expires_at` still ahead. The same for both kinds of entry: a
+    ticket type's (`WaitlistEntry`, a seat of the event) and a session's
+    (`SessionWaitlistEntry`, a seat of the session)."""
     return Q(
         **{f"{prefix}status": WaitlistEntry.Status.OFFERED, f"{prefix}offer_expires_at__gt": at}
     )
@@ -127,36 +129,6 @@ def live_offer_q(at, prefix: str = "") -> Q:
 def lapsed_offer_q(at, prefix: str = "") -> Q:
     """Q for a waiting-list entry still recorded as offered whose offer has lapsed at `at`."""
     return Q(**{f"{prefix}status": WaitlistEntry.Status.OFFERED}) & ~live_offer_q(at, prefix)
-
-
-_COMPARISONS = {
-    "exact": operator.eq,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-}
-
-
-def _matches(q: Q, instance: models.Model) -> bool:
-    """Whether `instance`, as it is in memory, passes `q`, as the ORM would decide: a
-    comparison with NULL never passes, and a negation passes where the comparison does
-    not. Only what the seat rule uses: comparisons of the instance's own fields."""
-    passed = (
-        _matches(child, instance) if isinstance(child, Q) else _compare(*child, instance)
-        for child in q.children
-    )
-    result = all(passed) if q.connector == Q.AND else any(passed)
-    return not result if q.negated else result
-
-
-def _compare(lookup: str, value, instance: models.Model) -> bool:
-    field, _, kind = lookup.partition("__")
-    compare = _COMPARISONS.get(kind or "exact")
-    if compare is None or value is None:
-        raise ValueError(f"{lookup}={value!r} cannot be evaluated in memory")
-    current = getattr(instance, field)
-    return current is not None and compare(current, value)
 
 
 def promo_use_q(at, prefix: str = "") -> Q:
@@ -238,13 +210,13 @@ class Registration(models.Model):
     @property
     def effective_status(self) -> str:
         """The status as a reader sees it: a lapsed hold is `expired` before the sweep."""
-        if _matches(lapsed_hold_q(timezone.now()), self):
+        if q_matches(lapsed_hold_q(timezone.now()), self):
             return self.Status.EXPIRED
         return self.status
 
     @property
     def holds_seats(self) -> bool:
-        return _matches(live_registration_q(timezone.now()), self)
+        return q_matches(live_registration_q(timezone.now()), self)
 
     @property
     def amount_due(self) -> Decimal:
@@ -357,10 +329,48 @@ class WaitlistEntry(models.Model):
 
     @property
     def offer_is_live(self) -> bool:
-        return _matches(live_offer_q(timezone.now()), self)
+        return q_matches(live_offer_q(timezone.now()), self)
 
     def get_absolute_url(self) -> str:
         return reverse("registrations:waitlist_offer", kwargs={"token": self.offer_token})
+
+
+class SessionWaitlistEntry(models.Model):
+    """An attendee of a confirmed registration waiting for a seat in a full session. An
+    offer holds one seat of the session until `offer_expires_at` (`live_offer_q`, as a
+    ticket type's offer holds one of the event); accepted, it becomes a session choice."""
+
+    Status = WaitlistEntry.Status
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="session_waits")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="waitlist")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.WAITING)
+    offer_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name_plural = "session waiting list entries"
+        indexes = [models.Index(fields=["session", "status"], name="session_waitlist_status_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "attendee"],
+                condition=Q(status__in=["waiting", "offered"]),
+                name="session_waitlist_one_open_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attendee} waits for {self.session}"
+
+    @property
+    def offer_is_live(self) -> bool:
+        return q_matches(live_offer_q(timezone.now()), self)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:session_offer", kwargs={"token": self.offer_token})
 
 
 class CheckIn(models.Model):

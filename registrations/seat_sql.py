@@ -21,6 +21,7 @@ from registrations.models import (
     Registration,
     SeatTally,
     SessionChoice,
+    SessionWaitlistEntry,
     WaitlistEntry,
     live_offer_q,
     live_registration_q,
@@ -69,7 +70,8 @@ def _untallied(event_id: int) -> _Part:
 def _count_parts(
     event_id: int, at: datetime, live: _Part, untallied: _Part, session_ids: set[int] | None
 ) -> list[_Part]:
-    """Seats held, by ticket type (by attendees, by offers) and by session."""
+    """Seats held, by ticket type (by attendees, by offers) and by session (by choices, by
+    offers: a session may have a row of each, which the reader adds up)."""
     (live, live_params), (untallied, untallied_params) = live, untallied
     offered, offered_params = held_where(live_offer_q, WaitlistEntry, "w", at)
     parts = [
@@ -97,6 +99,17 @@ def _count_parts(
                 f"WHERE {where} AND r.event_id = %s AND {live}{untallied} "
                 f"GROUP BY c.session_id",
                 [*params, event_id, *live_params, *untallied_params],
+            )
+        )
+        session_offered, session_offered_params = held_where(
+            live_offer_q, SessionWaitlistEntry, "o", at
+        )
+        parts.append(
+            (
+                f"SELECT 'session', o.session_id, COUNT(*), NULL FROM "
+                f"{SessionWaitlistEntry._meta.db_table} o JOIN {_SESSION} s ON s.id = o.session_id "
+                f"WHERE {where} AND {session_offered}{untallied} GROUP BY o.session_id",
+                [*params, *session_offered_params, *untallied_params],
             )
         )
     return parts

@@ -1,5 +1,6 @@
 """The one definition of a held seat (registrations.models: live_registration_q,
-live_offer_q) gives the same answer wherever it is read: filtering with the Q objects,
+live_offer_q, for offers of ticket types and of sessions alike) gives the same answer
+wherever it is read: filtering with the Q objects,
 on an instance (holds_seats, offer_is_live, effective_status), and in the SQL that
 registrations.capacity compiles from them to count seats under the event lock. Run on
 SQLite and on PostgreSQL (DATABASE_URL): both compile the SQL their own way."""
@@ -16,6 +17,7 @@ from registrations.models import (
     Attendee,
     Registration,
     SessionChoice,
+    SessionWaitlistEntry,
     WaitlistEntry,
     live_offer_q,
     live_registration_q,
@@ -108,6 +110,39 @@ def test_a_seat_is_held_alike_by_the_orm_the_instance_and_the_seat_count(
     assert set(state.registered_emails) == {registrations[name].email for name in held}
 
 
+def test_a_session_seat_is_held_by_a_live_session_offer_alike_everywhere(event, at_now):
+    """A session's waiting-list offer holds a seat of the session by the same rule
+    (live_offer_q) as a ticket type's offer holds one of the event."""
+    offer_held = {name for name, (*_, holds) in OFFERS.items() if holds}
+    offers = {
+        name: _session_offer(event, status, offer_expires_at)
+        for name, (status, offer_expires_at, _) in OFFERS.items()
+    }
+    by_session = {o.session_id: name for name, o in offers.items()}
+
+    live = SessionWaitlistEntry.objects.filter(live_offer_q(NOW), session__event=event)
+    assert {by_session[s] for s in live.values_list("session", flat=True)} == offer_held
+    assert {name for name, o in offers.items() if o.offer_is_live} == offer_held
+    state = seat_state(event.pk, NOW)
+    counted = {s: n for s, n in state.taken.sessions.items() if n and s in by_session}
+    assert {by_session[s] for s in counted} == offer_held
+    assert set(counted.values()) == {1}
+    assert state.taken.event == len(offers)  # the waiting attendees' own (confirmed) seats
+
+
+def test_a_session_counts_its_choices_and_its_offers_together(event):
+    confirmed = _attendee(event, Status.CONFIRMED, None)
+    session = confirmed.choices.get().session
+    SessionWaitlistEntry.objects.create(
+        attendee=_attendee(event, Status.CONFIRMED, None),
+        session=session,
+        status=Offer.OFFERED,
+        offer_expires_at=AHEAD,
+    )
+    assert seat_state(event.pk, NOW).taken.sessions[session.pk] == 2
+    assert seat_state(event.pk, NOW, session_ids={session.pk}).taken.sessions == {session.pk: 2}
+
+
 def test_the_seat_count_leaves_out_the_registration_being_written(event, registrations):
     confirmed = registrations["confirmed"]
     state = seat_state(event.pk, NOW, excluding=confirmed.registration_id)
@@ -178,6 +213,15 @@ def _offer(event, status, offer_expires_at) -> WaitlistEntry:
         first_name="W",
         last_name="L",
         email=f"w{n}@example.org",
+        status=status,
+        offer_expires_at=offer_expires_at,
+    )
+
+
+def _session_offer(event, status, offer_expires_at) -> SessionWaitlistEntry:
+    return SessionWaitlistEntry.objects.create(
+        attendee=_attendee(event, Status.CONFIRMED, None),
+        session=SessionFactory(event=event),
         status=status,
         offer_expires_at=offer_expires_at,
     )
