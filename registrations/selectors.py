@@ -2,10 +2,16 @@
 
 import hmac
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
-from registrations.models import Attendee, Registration, SessionChoice, WaitlistEntry
+from registrations.models import (
+    Attendee,
+    Registration,
+    SessionChoice,
+    SessionWaitlistEntry,
+    WaitlistEntry,
+)
 
 
 def registration_detail_queryset() -> QuerySet[Registration]:
@@ -66,3 +72,50 @@ def waitlist_position(*, entry: WaitlistEntry) -> int:
         status=WaitlistEntry.Status.WAITING,
         created_at__lte=entry.created_at,
     ).count()
+
+
+def session_offer_by_token(*, token: str) -> SessionWaitlistEntry:
+    """A session's waiting-list entry by its offer's secret. Raises DoesNotExist."""
+    if not token or len(token) > 64:
+        raise SessionWaitlistEntry.DoesNotExist
+    entry = (
+        SessionWaitlistEntry.objects.select_related(
+            "session", "attendee__registration__event", "attendee__ticket_type"
+        )
+        .filter(offer_token=token)
+        .first()
+    )
+    if entry is None or not hmac.compare_digest(entry.offer_token, token):
+        raise SessionWaitlistEntry.DoesNotExist
+    return entry
+
+
+def session_waitlist_position(*, entry: SessionWaitlistEntry) -> int:
+    """1 for the next attendee to get an offer of that session, and so on."""
+    return SessionWaitlistEntry.objects.filter(
+        session_id=entry.session_id,
+        status=SessionWaitlistEntry.Status.WAITING,
+        created_at__lte=entry.created_at,
+    ).count()
+
+
+def session_waits_of(*, registration: Registration) -> dict[int, list[SessionWaitlistEntry]]:
+    """The open session waiting-list entries of the registration's attendees, by attendee
+    id, each with its `position` (while waiting) and its session."""
+    waiting = SessionWaitlistEntry.Status.WAITING
+    ahead = SessionWaitlistEntry.objects.filter(
+        session=OuterRef("session"), status=waiting, created_at__lte=OuterRef("created_at")
+    )
+    entries = (
+        SessionWaitlistEntry.objects.filter(
+            attendee__registration=registration,
+            status__in=[waiting, SessionWaitlistEntry.Status.OFFERED],
+        )
+        .select_related("session")
+        .annotate(position=Subquery(ahead.values("session").annotate(n=Count("*")).values("n")))
+        .order_by("session__starts_at", "id")
+    )
+    by_attendee: dict[int, list[SessionWaitlistEntry]] = {}
+    for entry in entries:
+        by_attendee.setdefault(entry.attendee_id, []).append(entry)
+    return by_attendee

@@ -2,18 +2,24 @@
 
 from django.urls import include, path
 
-from registrations import feeds, views
+from registrations import feeds, views, waitlist_views
 from registrations.privacy import views as privacy_views
 
 app_name = "registrations"
 
 urlpatterns = [
     path("register/<slug:slug>/", views.register, name="register"),
-    path("register/<slug:slug>/waitlist/", views.waitlist_join_view, name="waitlist_join"),
-    path("waitlist/<str:token>/", views.waitlist_offer, name="waitlist_offer"),
+    path("register/<slug:slug>/waitlist/", waitlist_views.waitlist_join_view, name="waitlist_join"),
+    path("waitlist/<str:token>/", waitlist_views.waitlist_offer, name="waitlist_offer"),
+    path("waitlist/sessions/<str:token>/", waitlist_views.session_offer, name="session_offer"),
     path("<str:token>/", views.manage, name="manage"),
     path("<str:token>/attendees/<int:attendee_id>/", include("registrations.ce.urls")),
     path("<str:token>/attendees/<int:attendee_id>/", views.attendee_edit, name="attendee"),
+    path(
+        "<str:token>/attendees/<int:attendee_id>/waitlist/",
+        waitlist_views.attendee_waitlist,
+        name="attendee_waitlist",
+    ),
     path("<str:token>/cancel/", views.cancel, name="cancel"),
     path("<str:token>/calendar.ics", feeds.registration_calendar, name="calendar"),
     path(

@@ -1,5 +1,6 @@
 """Attendee pages: register a group (form, review, confirm), manage a registration from
-its private link, and the waiting list. Plain HTML forms, no JavaScript needed.
+its private link (the waiting lists' pages are in waitlist_views.py). Plain HTML forms,
+no JavaScript needed.
 
 Each view parses input, calls one service (or, for the review step, one read), then
 renders or redirects; changes end in a redirect with a message (Post/Redirect/Get).
@@ -24,15 +25,19 @@ from registrations import selectors
 from registrations.forms.attendee import AttendeeDetailsForm
 from registrations.forms.base import service_errors_to_form
 from registrations.forms.manage import SessionSwapForm
-from registrations.forms.menu import Menu, registration_menu
+from registrations.forms.menu import Menu, SessionOption, registration_menu
 from registrations.forms.register import RegistrationForms
-from registrations.forms.waitlist import WaitlistJoinForm
-from registrations.models import Attendee, PaymentMethod, Registration, WaitlistEntry
+from registrations.models import (
+    Attendee,
+    PaymentMethod,
+    Registration,
+    SessionWaitlistEntry,
+    WaitlistEntry,
+)
 from registrations.preview import registration_preview
 from registrations.services.attendees import DETAIL_FIELDS, IDENTITY_FIELDS, attendee_change
 from registrations.services.money import cancellation_refund_due
 from registrations.services.registration import registration_create
-from registrations.services.waitlist import waitlist_join
 
 # A headline per conflict; the service's detail says what exactly (which session, ...).
 CONFLICT_TITLES = {
@@ -48,7 +53,8 @@ CONFLICT_TITLES = {
 EDITABLE_FIELDS = DETAIL_FIELDS | IDENTITY_FIELDS
 
 
-def _conflict(exc: Conflict) -> dict:
+def conflict_context(exc: Conflict) -> dict:
+    """A conflict as the pages show it: its code, a headline, the service's detail."""
     return {"code": exc.code, "title": CONFLICT_TITLES.get(exc.code, ""), "detail": exc.detail}
 
 
@@ -129,7 +135,7 @@ def _form_page(
         "menu": forms.menu,
         "offer": offer,
         "stale_offer": stale_offer and offer is None,
-        "conflict": _conflict(conflict) if conflict else None,
+        "conflict": conflict_context(conflict) if conflict else None,
     }
     return render(request, "registrations/register.html", context, status=status)
 
@@ -176,10 +182,21 @@ def _confirm(
 
 
 @dataclass
+class SessionWait:
+    """A full session the attendee has not chosen: their place on its waiting list
+    (`entry`, with its `position`), or whether they may join it."""
+
+    option: SessionOption
+    entry: SessionWaitlistEntry | None
+    can_join: bool
+
+
+@dataclass
 class AttendeeBlock:
     attendee: Attendee
     details: AttendeeDetailsForm
     sessions: SessionSwapForm | None
+    waits: list[SessionWait]
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -211,6 +228,30 @@ def _manage_menu(registration: Registration) -> Menu | None:
         return None
 
 
+def _session_waits(
+    attendee: Attendee, menu: Menu | None, entries: list[SessionWaitlistEntry], confirmed: bool
+) -> list[SessionWait]:
+    """Full sessions the attendee has not chosen and that have not started, and sessions
+    they wait for (an offer holds a seat: its session may no longer read as full). Only
+    attendees of a confirmed registration wait for sessions."""
+    if menu is None or not confirmed:
+        return []
+    chosen = {choice.session_id for choice in attendee.choices.all()}
+    by_session = {entry.session_id: entry for entry in entries}
+    now = timezone.now()
+    return [
+        SessionWait(
+            option=option,
+            entry=by_session.get(option.id),
+            can_join=not option.price and option.id not in by_session,
+        )
+        for option in menu.sessions
+        if option.id not in chosen
+        and option.starts_at > now
+        and (option.full or option.id in by_session)
+    ]
+
+
 def _manage_page(
     request: HttpRequest,
     registration: Registration,
@@ -220,6 +261,8 @@ def _manage_page(
     status: int = 200,
 ) -> HttpResponse:
     menu = _manage_menu(registration)
+    confirmed = registration.status == Registration.Status.CONFIRMED
+    waits = selectors.session_waits_of(registration=registration) if confirmed else {}
     blocks = []
     for attendee in registration.attendees.all():
         details = _details_form(attendee)
@@ -229,7 +272,14 @@ def _manage_page(
                 sessions = bound
             elif bound is not None:
                 details = bound
-        blocks.append(AttendeeBlock(attendee=attendee, details=details, sessions=sessions))
+        blocks.append(
+            AttendeeBlock(
+                attendee=attendee,
+                details=details,
+                sessions=sessions,
+                waits=_session_waits(attendee, menu, waits.get(attendee.id, []), confirmed),
+            )
+        )
     event = registration.event
     context = {
         "registration": registration,
@@ -307,50 +357,3 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
             % {"reference": registration.reference},
         )
     return redirect(registration)
-
-
-# Waiting list --------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "HEAD"])
-def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        entry = selectors.waitlist_offer_by_token(token=token)
-    except WaitlistEntry.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "registrations/waitlist_offer.html", {"entry": entry})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def waitlist_join_view(request: HttpRequest, slug: str) -> HttpResponse:
-    event = event_catalogue_cached_or_404(slug=slug).event
-    if event.status != Event.Status.PUBLISHED:
-        return render(request, "registrations/closed.html", {"event": event})
-    if request.method != "POST":
-        form = WaitlistJoinForm(
-            initial={"ticket_type": request.GET.get("ticket_type")}, event=event
-        )
-        return render(request, "registrations/waitlist_join.html", {"event": event, "form": form})
-    form = WaitlistJoinForm(request.POST, event=event)
-    conflict = None
-    if form.is_valid():
-        try:
-            entry = waitlist_join(**form.service_kwargs())
-        except ValidationError as exc:
-            service_errors_to_form(form, exc)
-        except Conflict as exc:
-            conflict = _conflict(exc)
-        else:
-            messages.success(
-                request,
-                _(
-                    "You are on the waiting list for %(ticket)s. If a seat frees up we will "
-                    "email %(email)s an offer to register."
-                )
-                % {"ticket": entry.ticket_type.name, "email": entry.email},
-            )
-            return redirect(event)
-    context = {"event": event, "form": form, "conflict": conflict}
-    return render(
-        request, "registrations/waitlist_join.html", context, status=409 if conflict else 400
-    )

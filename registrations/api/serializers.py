@@ -90,6 +90,20 @@ class WaitlistJoinSerializer(serializers.Serializer):
     ticket_type = serializers.IntegerField(min_value=1)
 
 
+class SessionWaitlistJoinSerializer(serializers.Serializer):
+    session = serializers.IntegerField(min_value=1)
+
+
+class SessionWaitlistEntrySerializer(serializers.Serializer):
+    """An attendee's place on a session's waiting list (201 of the join)."""
+
+    attendee = serializers.IntegerField(source="attendee_id")
+    session = serializers.IntegerField(source="session_id")
+    status = serializers.CharField()
+    position = serializers.IntegerField()
+    offer_expires_at = serializers.DateTimeField(allow_null=True)
+
+
 class PromoCodeInputSerializer(serializers.Serializer):
     code = serializers.RegexField(r"^[A-Za-z0-9_-]{3,40}$", max_length=40)
     percent_off = serializers.DecimalField(

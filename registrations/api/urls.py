@@ -20,6 +20,11 @@ urlpatterns = [
         name="api-attendee",
     ),
     path(
+        "registrations/<str:token>/attendees/<int:attendee_id>/waitlist/",
+        views.AttendeeWaitlistView.as_view(),
+        name="api-attendee-waitlist",
+    ),
+    path(
         "registrations/<str:token>/payment/",
         payments.RegistrationPaymentView.as_view(),
         name="api-registration-payment",

@@ -22,6 +22,7 @@ from registrations.models import Registration
 from registrations.services.attendees import attendee_change
 from registrations.services.promo import promo_code_create, promo_codes_with_uses
 from registrations.services.registration import registration_create
+from registrations.services.session_waitlist import session_waitlist_join
 from registrations.services.waitlist import waitlist_join
 
 REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.md).")
@@ -114,6 +115,27 @@ class WaitlistJoinView(APIView):
                 "position": position,
             },
             status=status.HTTP_201_CREATED,
+        )
+
+
+class AttendeeWaitlistView(APIView):
+    @extend_schema(
+        request=s.SessionWaitlistJoinSerializer,
+        responses={201: s.SessionWaitlistEntrySerializer},
+    )
+    def post(self, request: Request, token: str, attendee_id: int) -> Response:
+        """Wait for a seat in a full session; when one frees, the attendee is emailed an
+        offer that adds it."""
+        registration = registration_or_404(token)
+        attendee = next((a for a in registration.attendees.all() if a.id == attendee_id), None)
+        if attendee is None:
+            raise Http404
+        data = s.SessionWaitlistJoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = session_waitlist_join(attendee=attendee, session_id=data.validated_data["session"])
+        entry.position = selectors.session_waitlist_position(entry=entry)
+        return Response(
+            s.SessionWaitlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED
         )
 
 

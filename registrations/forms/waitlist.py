@@ -1,4 +1,5 @@
-"""Joining an event's waiting list for a sold-out ticket type."""
+"""Joining a waiting list: an event's, for a sold-out ticket type; a full session's, for
+an attendee already registered."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -26,3 +27,9 @@ class WaitlistJoinForm(PageForm):
             "first_name": data["first_name"],
             "last_name": data["last_name"],
         }
+
+
+class SessionWaitlistForm(forms.Form):
+    """The manage page's "join the waiting list" button of a full session."""
+
+    session = forms.IntegerField(min_value=1, widget=forms.HiddenInput)

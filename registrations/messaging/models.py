@@ -17,6 +17,7 @@ class Kind(models.TextChoices):
     HOLD_EXPIRING = "hold_expiring", _("Seat hold about to lapse")
     LATE_PAYMENT_REFUNDED = "late_payment_refunded", _("Late payment refunded")
     WAITLIST_OFFER = "waitlist_offer", _("Waiting-list offer")
+    SESSION_WAITLIST_OFFER = "session_waitlist_offer", _("Waiting-list offer of a session seat")
     CANCELLATION = "cancellation", _("Cancellation")
     SUBSTITUTION = "substitution", _("Substitution")
     EVENT_CHANGED = "event_changed", _("Event or session changed")

@@ -19,6 +19,7 @@ from registrations.models import (
     PaymentMethod,
     Registration,
     SessionChoice,
+    SessionWaitlistEntry,
     WaitlistEntry,
     live_hold_q,
 )
@@ -194,6 +195,17 @@ def notify_waitlist_offer(*, entry: WaitlistEntry) -> None:
         to_email=entry.email,
         waitlist_entry=entry,
         dedupe_key=f"waitlist_offer:{entry.pk}:{entry.offered_at.timestamp() if entry.offered_at else ''}",
+    )
+
+
+def notify_session_waitlist_offer(*, entry: SessionWaitlistEntry) -> None:
+    """The attendee's offer of a seat in the session they wait for, with its private link."""
+    outbox_enqueue(
+        kind=Kind.SESSION_WAITLIST_OFFER,
+        to_email=entry.attendee.email,
+        attendee=entry.attendee,
+        context={"entry_id": entry.pk},
+        dedupe_key=f"session_waitlist_offer:{entry.pk}:{entry.offered_at.timestamp()}",
     )
 
 

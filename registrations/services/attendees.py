@@ -23,6 +23,7 @@ from registrations.models import (
     new_code,
 )
 from registrations.services.rules import check_session_clashes
+from registrations.services.waitlist import waitlist_offer_next
 
 DETAIL_FIELDS = {
     "organization",
@@ -189,6 +190,8 @@ def attendee_sessions_change(
         for sid in added
     ]
     notify_sessions_changed(attendee=attendee, removed=dropped, added=new_choices)
+    if removed:  # seats freed: the first attendee waiting for each gets an offer
+        waitlist_offer_next(event=event, at=at)
     return attendee
 
 

@@ -12,7 +12,7 @@ from events.services import event_update
 from registrations.messaging import notify
 from registrations.messaging.delivery import render
 from registrations.messaging.models import Kind, OutboxMessage
-from registrations.models import Attendee, Registration, WaitlistEntry
+from registrations.models import Attendee, Registration, SessionWaitlistEntry, WaitlistEntry
 from registrations.services.registration import registration_cancel
 from registrations.services.waitlist import waitlist_join
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
@@ -145,6 +145,23 @@ def test_a_waiting_list_offer_links_to_the_seat(api, event):
     assert subject == "A seat is free for you: Patient Safety Congress"
     assert "Dear Noor" in text and "“Workshop”" in text
     assert entry.get_absolute_url() in text
+
+
+@case(Kind.SESSION_WAITLIST_OFFER)
+def test_a_session_waiting_list_offer_links_to_the_seat(api, event):
+    workshop = SessionFactory(event=event, title="Root cause analysis", capacity=1)
+    holder = registered(api, event, sessions=[workshop])
+    ticket = TicketTypeFactory(event=event, price=Decimal("0.00"))
+    person = attendee(ticket, first_name="Noor", email="noor@example.org")
+    data = register(api, event, body(person)).json()
+    url = f"/api/v1/registrations/{data['token']}/attendees/{data['attendees'][0]['id']}/"
+    api.post(f"{url}waitlist/", {"session": workshop.id}, format="json")
+    registration_cancel(registration=holder)
+    entry = SessionWaitlistEntry.objects.get()
+    subject, text, html = read(Kind.SESSION_WAITLIST_OFFER)
+    assert subject == "A seat is free for you: Root cause analysis"
+    assert "Dear Noor, a seat in “Root cause analysis” at Patient Safety Congress" in text
+    assert "held for you until" in text and entry.get_absolute_url() in html
 
 
 @case(Kind.CANCELLATION)

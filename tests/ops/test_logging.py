@@ -115,6 +115,7 @@ def test_email_addresses_and_secrets_in_messages_are_redacted(log_lines):
         ),
         (f"/payments/{TOKEN}/pay/", "/payments/[token]/pay/"),
         (f"/registrations/waitlist/{TOKEN}/", "/registrations/waitlist/[token]/"),
+        (f"/registrations/waitlist/sessions/{TOKEN}/", "/registrations/waitlist/sessions/[token]/"),
         (f"https://example.org/registrations/{TOKEN}", "https://example.org/registrations/[token]"),
         (
             f"/registrations/register/forum/?offer={TOKEN}",

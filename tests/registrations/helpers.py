@@ -29,3 +29,18 @@ def body(*attendees: dict, **overrides) -> dict:
 
 def register(client, event, payload):
     return client.post(f"/api/v1/events/{event.slug}/registrations/", payload, format="json")
+
+
+def run_beat_schedule() -> None:
+    """Run every periodic task of the beat schedule (settings.CELERY_BEAT_SCHEDULE) once,
+    as beat does when each is due; in unit tests tasks run in-process. The real beat
+    process is tested in tests/integration/test_waitlist_sweep.py."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from config.celery import app
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        import_module(entry["task"].rpartition(".")[0])
+        app.tasks[entry["task"]].delay()

@@ -7,7 +7,7 @@ kind has no builder or a builder no kind.
 
 from collections.abc import Callable
 
-from registrations.messaging.builders import attendee, buyer
+from registrations.messaging.builders import attendee, buyer, waitlist
 from registrations.messaging.email import Email
 from registrations.messaging.models import Kind, OutboxMessage
 
@@ -26,5 +26,6 @@ BUILDERS: dict[str, Builder] = {
     Kind.EVENT_CHANGED: attendee.event_changed,
     Kind.REMINDER: attendee.reminder,
     Kind.WAITLIST_OFFER: attendee.waitlist_offer,
+    Kind.SESSION_WAITLIST_OFFER: waitlist.session_offer,
     Kind.CERTIFICATE: attendee.certificate,
 }

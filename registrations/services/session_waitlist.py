@@ -1,0 +1,168 @@
+"""Waiting lists of sessions: an attendee waits for a full workshop or mini-course; a freed
+seat becomes a time-limited offer that adds the session to their choices.
+
+Only sessions without a fee have a waiting list: adding a paid session to a registration
+that is already paid would need a payment of its own, which self-service does not take.
+"""
+
+from collections import Counter
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from events.inventory import seats_left
+from events.models import Event, Session
+from registrations.capacity import count_seats, lock_event
+from registrations.errors import AlreadyWaitlisted, InvalidState, SessionFull
+from registrations.messaging.notify import notify_session_waitlist_offer, notify_sessions_changed
+from registrations.models import (
+    Attendee,
+    Registration,
+    SessionChoice,
+    SessionWaitlistEntry,
+    lapsed_offer_q,
+    live_offer_q,
+)
+from registrations.q_match import q_matches
+from registrations.services.rules import check_session_clashes
+
+Status = SessionWaitlistEntry.Status
+OPEN = (Status.WAITING, Status.OFFERED)
+
+
+@transaction.atomic
+def session_waitlist_join(
+    *, attendee: Attendee, session_id: int, at: datetime | None = None
+) -> SessionWaitlistEntry:
+    """Put an attendee of a confirmed registration on a full session's waiting list, in
+    order of arrival (under the event lock, so "full" is read as offers are made).
+
+    Raises ValidationError on `session` (unknown for the event, open to everyone, with a
+    fee, already chosen, seats left), InvalidState (registration not confirmed, session
+    started), AlreadyWaitlisted for a second open entry.
+    """
+    at = at or timezone.now()
+    attendee = Attendee.objects.select_related("registration").get(pk=attendee.pk)
+    event = lock_event(attendee.registration.event_id)
+    session = Session.objects.filter(pk=session_id, event=event).first()
+    _check_joinable(attendee, session, at)
+    taken = count_seats(event, at, session_ids={session.id})
+    if seats_left(session.capacity, taken.sessions.get(session.id, 0)) != 0:
+        raise ValidationError(
+            {"session": ["This session has seats left: add it to the attendee's sessions."]}
+        )
+    try:
+        with transaction.atomic():
+            return SessionWaitlistEntry.objects.create(attendee=attendee, session=session)
+    except IntegrityError as exc:
+        raise AlreadyWaitlisted("This attendee is already waiting for this session.") from exc
+
+
+def _check_joinable(attendee: Attendee, session: Session | None, at: datetime) -> None:
+    if session is None:
+        raise ValidationError({"session": ["Unknown session for this event."]})
+    if not session.selectable:
+        raise ValidationError({"session": ["This session is open to everyone: no need to wait."]})
+    if session.price > 0:
+        raise ValidationError(
+            {
+                "session": [
+                    "This session has a fee: its waiting list is not open online. "
+                    "Please contact the organizer."
+                ]
+            }
+        )
+    if attendee.choices.filter(session=session).exists():
+        raise ValidationError({"session": ["This session is already among the attendee's."]})
+    if attendee.registration.status != Registration.Status.CONFIRMED:
+        raise InvalidState("Only attendees of a confirmed registration can wait for a session.")
+    if at >= session.starts_at:
+        raise InvalidState(f"“{session.title}” has already started.")
+
+
+def session_offers_make(
+    *, event: Event, at: datetime, expires_at: datetime
+) -> list[SessionWaitlistEntry]:
+    """Offer the event's free session seats to the attendees waiting, first come first
+    served per session; each offer holds its seat until `expires_at` (or the session's
+    start, if sooner) and is emailed.
+
+    Lapsed offers are closed first, and entries that no longer apply (the registration is
+    no longer confirmed, the attendee has the session already) withdrawn, so that their
+    seats pass on. Caller holds the event lock (services.waitlist.waitlist_offer_next).
+    """
+    entries = SessionWaitlistEntry.objects.filter(session__event=event)
+    entries.filter(lapsed_offer_q(at)).update(status=Status.LAPSED)
+    entries.filter(status__in=OPEN).exclude(
+        attendee__registration__status=Registration.Status.CONFIRMED
+    ).update(status=Status.WITHDRAWN)
+    has_session = SessionChoice.objects.filter(
+        attendee=OuterRef("attendee"), session=OuterRef("session")
+    )
+    entries.filter(Exists(has_session), status__in=OPEN).update(status=Status.WITHDRAWN)
+    waiting = list(
+        entries.filter(status=Status.WAITING, session__starts_at__gt=at, session__price=0)
+        .select_related("session", "attendee")
+        .order_by("created_at", "id")
+    )
+    if not waiting:
+        return []
+    taken = count_seats(event, at, session_ids={entry.session_id for entry in waiting})
+    offered_now: Counter[int] = Counter()
+    offered = []
+    for entry in waiting:
+        session = entry.session
+        left = seats_left(session.capacity, taken.sessions.get(session.id, 0))
+        if left is not None and left - offered_now[session.id] <= 0:
+            continue
+        entry.status = Status.OFFERED
+        entry.offered_at = at
+        entry.offer_expires_at = min(expires_at, session.starts_at)
+        entry.save(update_fields=["status", "offered_at", "offer_expires_at"])
+        offered_now[session.id] += 1
+        notify_session_waitlist_offer(entry=entry)
+        offered.append(entry)
+    return offered
+
+
+@transaction.atomic
+def session_offer_accept(
+    *, entry: SessionWaitlistEntry, at: datetime | None = None
+) -> SessionChoice:
+    """Add the offered session to the attendee's choices, in the seat the offer held; the
+    attendee gets its invite. Checked under the event lock, at this moment.
+
+    Raises InvalidState when the offer is no longer live (lapsed, used, withdrawn), the
+    registration is no longer confirmed or the session has a fee; SessionClash when it
+    takes place at the same time as another of the attendee's sessions (the offer stays
+    open: drop that one and accept again); SessionFull when its capacity was lowered.
+    """
+    at = at or timezone.now()
+    event = lock_event(entry.session.event_id)
+    entry = (
+        SessionWaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("session", "attendee__registration")
+        .get(pk=entry.pk)
+    )
+    session, attendee = entry.session, entry.attendee
+    if not q_matches(live_offer_q(at), entry):
+        raise InvalidState("This offer is no longer open: it lapsed, or was used.")
+    if attendee.registration.status != Registration.Status.CONFIRMED:
+        raise InvalidState("Only attendees of a confirmed registration can add a session.")
+    if session.price > 0 or at >= session.starts_at:
+        raise InvalidState(f"“{session.title}” can no longer be added here.")
+    chosen = [choice.session for choice in attendee.choices.select_related("session")]
+    check_session_clashes([*chosen, session])
+    entry.status = Status.REDEEMED
+    entry.save(update_fields=["status"])
+    # The offer's seat becomes the choice's: counted without the offer, it must still fit.
+    taken = count_seats(event, at, session_ids={session.id})
+    left = seats_left(session.capacity, taken.sessions.get(session.id, 0))
+    if left is not None and left < 1:
+        raise SessionFull(f"“{session.title}” is full.")
+    choice = SessionChoice.objects.create(attendee=attendee, session=session, price=session.price)
+    notify_sessions_changed(attendee=attendee, removed=[], added=[choice])
+    return choice
