@@ -160,8 +160,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # closed as between requests (CONN_MAX_AGE, health checks: registrations.messaging.tasks).
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = "UTC"
+# How often lapsed waiting-list offers are passed on to the next person in line (seconds).
+WAITLIST_SWEEP_SECONDS = env.float("WAITLIST_SWEEP_SECONDS", default=60)
 CELERY_BEAT_SCHEDULE = {
     "expire-lapsed-holds": {"task": "registrations.tasks.expire_lapsed_holds", "schedule": 60.0},
+    "pass-on-waitlist-offers": {
+        "task": "registrations.tasks.pass_on_waitlist_offers",
+        "schedule": WAITLIST_SWEEP_SECONDS,
+    },
     "cancel-stale-payments": {"task": "payments.tasks.cancel_stale_payments", "schedule": 120.0},
     "retry-pending-refunds": {"task": "payments.tasks.retry_pending_refunds", "schedule": 300.0},
     "requeue-unsent-outbox": {

@@ -8,6 +8,7 @@ from celery import shared_task
 
 from registrations.messaging.notify import notify_expiring_holds, notify_reminders
 from registrations.services.registration import registrations_expire_lapsed
+from registrations.services.waitlist import waitlist_offers_pass_on
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -26,3 +27,9 @@ def send_reminders() -> int:
 def warn_expiring_holds() -> int:
     """Periodic: tell buyers whose seat hold ends soon."""
     return notify_expiring_holds()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def pass_on_waitlist_offers() -> int:
+    """Periodic: lapsed waiting-list offers closed, their seats offered to the next in line."""
+    return waitlist_offers_pass_on()

@@ -157,6 +157,62 @@ def worker_factory(celery_live, smtp_server, transactional_db):
         workers.append(worker)
         return worker
 
+    make.env = env  # what beat_factory starts its processes with
     yield make
     for worker in workers:
         worker.stop(kill=True)
+
+
+class Beat:
+    """A real `celery beat` process: it sends the tasks of settings.CELERY_BEAT_SCHEDULE to
+    the test broker when they are due; its schedule file lives in a temporary folder."""
+
+    def __init__(self, env: dict[str, str], schedule_file: Path) -> None:
+        self.env = env
+        self.schedule_file = schedule_file
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-s",
+                str(self.schedule_file),
+                "--max-interval",
+                "1",
+                "-l",
+                "WARNING",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.process = None
+
+
+@pytest.fixture
+def beat_factory(worker_factory, tmp_path):
+    """`beat_factory(SETTING="value", ...)`: a beat process next to the worker processes,
+    with these environment variables (e.g. a short interval for one periodic task)."""
+    beats: list[Beat] = []
+
+    def make(**env: str) -> Beat:
+        beat = Beat(worker_factory.env | env, tmp_path / f"celerybeat-schedule-{len(beats)}")
+        beats.append(beat)
+        return beat
+
+    yield make
+    for beat in beats:
+        beat.stop()

@@ -2,13 +2,14 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from events.models import Event
 from registrations.models import Attendee, PromoCode, Registration, WaitlistEntry
 from registrations.services.registration import registrations_expire_lapsed
 from tests.factories import EventFactory, PriceTierFactory, SessionFactory, TicketTypeFactory
-from tests.registrations.helpers import attendee, body, register
+from tests.registrations.helpers import attendee, body, register, run_beat_schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -369,7 +370,9 @@ def test_freed_seat_is_offered_to_the_first_waiting_and_held_for_them(api, event
     assert response.status_code == 400 and "waitlist_offer" in response.json()["errors"]
 
 
-def test_lapsed_offer_passes_to_the_next_person(api, event, settings):
+def test_lapsed_offer_passes_to_the_next_person(api, event, django_capture_on_commit_callbacks):
+    """Nobody acts: the periodic tasks of the beat schedule pass the seat on (the real beat
+    process and worker: tests/integration/test_waitlist_sweep.py)."""
     one_seat = TicketTypeFactory(event=event, capacity=1)
     holder = register(api, event, body(attendee(one_seat))).json()
     for name in ("first", "second"):
@@ -387,11 +390,14 @@ def test_lapsed_offer_passes_to_the_next_person(api, event, settings):
     WaitlistEntry.objects.filter(status="offered").update(
         offer_expires_at=timezone.now() - timedelta(seconds=1)
     )
-    from registrations.services.waitlist import waitlist_offer_next
-
-    waitlist_offer_next(event=event)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        run_beat_schedule()
+        run_beat_schedule()  # the next sweep finds the seat held: no second offer
     assert WaitlistEntry.objects.get(email="first@example.org").status == "lapsed"
     assert WaitlistEntry.objects.get(email="second@example.org").status == "offered"
+    assert [m.to for m in mail.outbox] == [["second@example.org"]]
+    assert "A seat is free for you" in mail.outbox[0].subject
 
 
 def test_organizer_creates_promo_codes_and_bad_ones_are_400(
