@@ -1,10 +1,12 @@
-"""Prices in Decimal: ticket tier by date, session fees, promo discounts.
+"""Prices in Decimal: ticket tier by date, session fees, promo discounts, and how what a
+group paid splits across its attendees.
 
 Pure functions over plain values, so that they can be tested exhaustively (hypothesis).
 A discount applies to the ticket price of each eligible attendee, never to session fees,
 and never exceeds that price: totals cannot go negative.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -97,3 +99,36 @@ def price_lines(lines: list[Line], discount: Discount | None = None) -> Price:
             )
         )
     return Price(lines=tuple(priced))
+
+
+def paid_shares(paid: Decimal, prices: Sequence[Decimal]) -> list[Decimal]:
+    """`paid` split across `prices` (in their order) in proportion to them, to the cent.
+
+    The shares add up to `paid` exactly; paid in full, each share is its price; nothing
+    paid, each is zero. Share i is what the prices up to i have paid, rounded half up,
+    less what those before i have paid (cumulative rounding): never negative, and less
+    than a cent from its exact proportion. With nothing to split in proportion to (every
+    price zero) each share is zero. registrations.shares computes the same in SQL, in
+    the same integer cents.
+    """
+    total = sum(_cents(price) for price in prices)
+    paid_cents = _cents(paid)
+    shares, before = [], 0
+    for price in prices:
+        through = before + _cents(price)
+        cents = paid_through(paid_cents, through, total) - paid_through(paid_cents, before, total)
+        shares.append(money(Decimal(cents) / 100))
+        before = through
+    return shares
+
+
+def paid_through(paid: int, through: int, total: int) -> int:
+    """In cents, what the lines up to `through` (cents of `total`) have paid of `paid`:
+    paid × through / total rounded half up, in integers (all ≥ 0); 0 when total is 0."""
+    if total == 0:
+        return 0
+    return (2 * paid * through + total) // (2 * total)
+
+
+def _cents(amount: Decimal) -> int:
+    return int(money(amount) * 100)

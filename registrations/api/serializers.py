@@ -1,5 +1,7 @@
 """Input parsing and output shaping for the registration API (API.md)."""
 
+from decimal import Decimal
+
 from django.urls import reverse
 from rest_framework import serializers
 
@@ -7,6 +9,7 @@ from config.api import MoneyField
 from events.models import Event
 from registrations.models import Attendee, PaymentMethod, Profession, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
+from registrations.shares import attendee_amounts_paid
 
 
 class BuyerSerializer(serializers.Serializer):
@@ -174,7 +177,7 @@ def registration_data(
             "last_name": registration.buyer_last_name,
             "email": registration.buyer_email,
         },
-        "attendees": [attendee_data(a, event) for a in registration.attendees.all()],
+        "attendees": _attendees_data(registration),
         "manage_url": absolute(registration.get_absolute_url()),
         "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
         "receipt_url": document("receipt") if registration.amount_paid > 0 else None,
@@ -199,8 +202,17 @@ def _amounts(registration: Registration) -> dict:
     }
 
 
-def attendee_data(attendee: Attendee, event: Event) -> dict:
-    """One attendee of a registration's answer, with their sessions."""
+def _attendees_data(registration: Registration) -> list[dict]:
+    amounts_paid = attendee_amounts_paid(registration)
+    return [
+        attendee_data(a, registration.event, amount_paid=amounts_paid[a.id])
+        for a in registration.attendees.all()
+    ]
+
+
+def attendee_data(attendee: Attendee, event: Event, *, amount_paid: Decimal) -> dict:
+    """One attendee of a registration's answer, with their sessions; `amount_paid` is
+    their own share of what the registration paid (registrations.shares)."""
     return {
         "id": attendee.id,
         "first_name": attendee.first_name,
@@ -213,6 +225,7 @@ def attendee_data(attendee: Attendee, event: Event) -> dict:
         "badge_code": attendee.badge_code,
         "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
         "price": _money(attendee.ticket_price - attendee.discount),
+        "amount_paid": _money(amount_paid),
         "sessions": [
             {
                 "id": choice.session_id,

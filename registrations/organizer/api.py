@@ -88,8 +88,9 @@ class AttendeeRowSerializer(serializers.Serializer):
     checked_in = serializers.SerializerMethodField()
     checked_in_at = serializers.SerializerMethodField()
     registered_at = serializers.SerializerMethodField()
+    # The attendee's own share of what the registration paid (registrations.shares).
     amount_paid = serializers.DecimalField(
-        source="registration.amount_paid", max_digits=12, decimal_places=2
+        source="amount_paid_share", max_digits=12, decimal_places=2
     )
     currency = serializers.CharField(source="registration.currency")
     dietary_needs = serializers.CharField()

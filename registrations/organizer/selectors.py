@@ -38,6 +38,7 @@ from registrations.models import (
     live_hold_q,
     live_registration_q,
 )
+from registrations.shares import attendee_amount_paid
 
 Status = Registration.Status
 SESSIONS_SEPARATOR = "; "
@@ -138,9 +139,11 @@ def attendees_for_list(
     *, event: Event, filters: AttendeeFilters, at: datetime
 ) -> QuerySet[Attendee]:
     """Attendees for a page of the list (HTML and API): registration and ticket type
-    joined, chosen sessions prefetched in their order of time (one extra query a page)."""
+    joined, each attendee's own share of what was paid (`amount_paid_share`), chosen
+    sessions prefetched in their order of time (one extra query a page)."""
     return (
         attendees_filtered(event=event, filters=filters, at=at)
+        .annotate(amount_paid_share=attendee_amount_paid())
         .select_related("registration", "ticket_type")
         .prefetch_related(
             Prefetch(
@@ -184,7 +187,7 @@ EXPORT_FIELDS = {
     "job_title": "job_title",
     "profession": "profession",
     "sessions": "session_titles",
-    "amount_paid": "registration__amount_paid",
+    "amount_paid": "amount_paid_share",  # the attendee's own share (registrations.shares)
     "currency": "registration__currency",
     "registered_at": "registration__created_at",
     "checked_in_at": "door_checked_in_at",
@@ -199,7 +202,7 @@ def attendees_for_export(*, event: Event, filters: AttendeeFilters, at: datetime
     whatever the size; iterate it with `.iterator(chunk_size=...)`."""
     return (
         attendees_filtered(event=event, filters=filters, at=at)
-        .annotate(session_titles=_session_titles())
+        .annotate(session_titles=_session_titles(), amount_paid_share=attendee_amount_paid())
         .values_list(*EXPORT_FIELDS.values())
     )
 

@@ -1,5 +1,7 @@
 """Event stats for the dashboard and the stats API: counts by status, ticket type and
-session; revenue; capacity left; waiting list; check-ins; attendees by day.
+session; revenue (in all, and what the attendees of each ticket type and each session's
+fees paid, from each attendee's own share: registrations.shares); capacity left; waiting
+list; check-ins; attendees by day.
 
 A fixed number of queries (about a dozen) whatever the event's size.
 """
@@ -15,6 +17,7 @@ from events.models import Event
 from registrations.capacity import count_seats
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice, WaitlistEntry
 from registrations.organizer.selectors import effective_status_expression, live_attendees
+from registrations.shares import attendee_amount_paid, choice_amount_paid
 
 Status = Registration.Status
 ZERO = Decimal("0.00")
@@ -56,8 +59,8 @@ def event_stats(*, event: Event, at: datetime) -> dict:
             attendees[status] += n
     session_check_ins = _check_ins_by_session(event)
     taken = count_seats(event, at)
-    ticket_types = _ticket_type_rows(event, taken, by_ticket_type)
-    sessions = _session_rows(event, at, taken, session_check_ins)
+    ticket_types = _ticket_type_rows(event, taken, by_ticket_type, _paid_by_ticket_type(event))
+    sessions = _session_rows(event, at, taken, session_check_ins, _fees_paid_by_session(event))
     return {
         "event": event.slug,
         "generated_at": event.local(at).isoformat(),
@@ -110,7 +113,32 @@ def _check_ins_by_session(event: Event) -> dict[int, int]:
     )
 
 
-def _ticket_type_rows(event: Event, taken: SeatsTaken, by_ticket_type: dict) -> list[dict]:
+def _paid_by_ticket_type(event: Event) -> dict[int, Decimal]:
+    """What the attendees of each ticket type paid (their tickets and sessions), from
+    each one's own share: the ticket types add up to what the registrations paid."""
+    return dict(
+        Attendee.objects.filter(registration__event=event)
+        .annotate(share=attendee_amount_paid())
+        .order_by()
+        .values_list("ticket_type")
+        .annotate(paid=Sum("share"))
+    )
+
+
+def _fees_paid_by_session(event: Event) -> dict[int, Decimal]:
+    """What was paid of each session's fees: the session's part of each share."""
+    return dict(
+        SessionChoice.objects.filter(session__event=event)
+        .annotate(share=choice_amount_paid())
+        .order_by()
+        .values_list("session")
+        .annotate(paid=Sum("share"))
+    )
+
+
+def _ticket_type_rows(
+    event: Event, taken: SeatsTaken, by_ticket_type: dict, paid: dict[int, Decimal]
+) -> list[dict]:
     rows = []
     for ticket_type in event.ticket_types.all():
         seats_taken = taken.ticket_types.get(ticket_type.id, 0)
@@ -123,13 +151,18 @@ def _ticket_type_rows(event: Event, taken: SeatsTaken, by_ticket_type: dict) -> 
                 "taken": seats_taken,
                 "left": seats_left(ticket_type.capacity, seats_taken),
                 "by_status": by_ticket_type.get(ticket_type.id, dict.fromkeys(Status.values, 0)),
+                "amount_paid": _money(paid.get(ticket_type.id, ZERO)),
             }
         )
     return rows
 
 
 def _session_rows(
-    event: Event, at: datetime, taken: SeatsTaken, check_ins: dict[int, int]
+    event: Event,
+    at: datetime,
+    taken: SeatsTaken,
+    check_ins: dict[int, int],
+    fees_paid: dict[int, Decimal],
 ) -> list[dict]:
     by_session = _by_status(
         SessionChoice.objects.filter(session__event=event)
@@ -152,6 +185,7 @@ def _session_rows(
                 "left": seats_left(session.capacity, seats_taken),
                 "by_status": by_session.get(session.id, dict.fromkeys(Status.values, 0)),
                 "checked_in": check_ins.get(session.id, 0),
+                "fees_paid": _money(fees_paid.get(session.id, ZERO)),
             }
         )
     return rows

@@ -83,7 +83,9 @@ def test_csv_has_the_columns_in_order_and_one_row_per_attendee(org_api, event, t
     assert grace["reference"] == registration.reference and grace["status"] == "confirmed"
     assert grace["ticket_type"] == "Full conference" and grace["profession"] == "nurse"
     assert grace["sessions"] == "Human factors workshop; Afternoon session"
-    assert grace["amount_paid"] == "1000.00" and grace["currency"] == "USD"
+    # Each row is the attendee's own share, not the registration's total (1000.00).
+    assert grace["amount_paid"] == "500.00" and grace["currency"] == "USD"
+    assert by_name["Ann"]["amount_paid"] == "500.00"
     assert grace["checked_in_at"] and by_name["Ann"]["checked_in_at"] == ""
     assert by_name["Ann"]["sessions"] == ""
     assert timezone.datetime.fromisoformat(grace["registered_at"]).utcoffset() is not None
