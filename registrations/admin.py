@@ -12,7 +12,14 @@ from django.utils import timezone
 from config.errors import Conflict
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import registration_cancel_with_refund
-from registrations.models import Attendee, PromoCode, Registration, SessionChoice, WaitlistEntry
+from registrations.models import (
+    Attendee,
+    PromoCode,
+    Registration,
+    SessionChoice,
+    SessionWaitlistEntry,
+    WaitlistEntry,
+)
 from registrations.services.attendees import attendee_update
 from registrations.services.promo import promo_uses_expression
 from registrations.services.registration import registration_resend_confirmation
@@ -197,3 +204,26 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
     exclude = ["offer_token"]
     # An offer holds a seat: offers are made and lapse through the waiting-list services.
     readonly_fields = ["status", "offered_at", "offer_expires_at", "registration"]
+
+
+@admin.register(SessionWaitlistEntry)
+class SessionWaitlistEntryAdmin(admin.ModelAdmin):
+    """Read only: attendees join from their page; offers are made and lapse through the
+    waiting-list services (an offer holds a seat)."""
+
+    list_display = ["attendee", "session", "status", "created_at", "offer_expires_at"]
+    list_filter = ["session__event", "status"]
+    search_fields = ["attendee__email", "attendee__last_name", "session__title"]
+    list_select_related = ["attendee", "session"]
+    exclude = ["offer_token"]
+    readonly_fields = [
+        "attendee",
+        "session",
+        "status",
+        "offered_at",
+        "offer_expires_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
