@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
+from django.db import close_old_connections
 
 from config.logging import (
     add_request_id_to_task_headers,
@@ -23,6 +24,16 @@ app.autodiscover_tasks(["registrations.messaging"])
 before_task_publish.connect(add_request_id_to_task_headers, weak=False)
 task_prerun.connect(set_request_id_for_task, weak=False)
 task_postrun.connect(clear_request_id_for_task, weak=False)
+
+
+@task_prerun.connect(weak=False)
+@task_postrun.connect(weak=False)
+def database_connections_as_for_requests(task=None, **kwargs) -> None:
+    """Around every task, database connections are kept or closed as Django does around
+    requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS), instead of Celery's reconnecting for each
+    task (settings.CELERY_DB_REUSE_MAX): a new PostgreSQL backend for every email."""
+    if task is not None and not task.request.is_eager:  # eager: inside the caller's transaction
+        close_old_connections()
 
 
 @setup_logging.connect(weak=False)

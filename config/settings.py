@@ -157,7 +157,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery's Django fixup reconnects to the database for every task unless this is set; it
 # now closes a connection only every 1000 tasks, and between tasks a connection is kept or
-# closed as between requests (CONN_MAX_AGE, health checks: registrations.messaging.tasks).
+# closed as between requests (CONN_MAX_AGE, health checks: config/celery.py).
 CELERY_DB_REUSE_MAX = 1000
 CELERY_TIMEZONE = "UTC"
 # How often lapsed waiting-list offers are passed on to the next person in line (seconds).

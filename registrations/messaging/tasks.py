@@ -8,8 +8,6 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from celery.signals import task_postrun, task_prerun
-from django.db import close_old_connections
 from django.utils import timezone
 
 from registrations.messaging.delivery import TransientEmailError, outbox_deliver
@@ -18,16 +16,6 @@ from registrations.messaging.models import OutboxMessage
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12
-
-
-@task_prerun.connect(weak=False)
-@task_postrun.connect(weak=False)
-def _database_connections_as_for_requests(task=None, **kwargs) -> None:
-    """Around every task, database connections are kept or closed as Django does around
-    requests (CONN_MAX_AGE, CONN_HEALTH_CHECKS), instead of Celery's reconnecting for each
-    task (settings.CELERY_DB_REUSE_MAX): a new PostgreSQL backend for every email."""
-    if task is not None and not task.request.is_eager:  # eager: inside the caller's transaction
-        close_old_connections()
 
 
 @shared_task(
