@@ -17,26 +17,10 @@ organizer's list, stats), so that a list reads it in the query that reads its ro
 
 from decimal import Decimal
 
-from django.db.models import (
-    BigIntegerField,
-    DecimalField,
-    Expression,
-    ExpressionWrapper,
-    F,
-    Max,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Cast, Coalesce, NullIf, Round
+from django.db.models import DecimalField, Expression, F
 
 from registrations.models import Attendee, Registration, SessionChoice
 from registrations.pricing import ZERO, paid_shares
-
-_CENTS = BigIntegerField()
-_AMOUNT = DecimalField(max_digits=12, decimal_places=2)
 
 
 def attendee_price(attendee: Attendee) -> Decimal:
@@ -58,92 +42,91 @@ def attendee_amounts_paid(registration: Registration) -> dict[int, Decimal]:
 # The same in SQL ------------------------------------------------------------------------
 
 
-def attendee_amount_paid() -> Subquery:
-    """For an Attendee queryset: the attendee's share of what their registration paid.
-
-    One subquery over the registration's attendees (whatever the queryset's filters):
-    the prices before this attendee, and through it, of their total."""
-    price = _attendee_price_cents()
-    group = _registration_prices(OuterRef("registration")).annotate(
-        before=Coalesce(Sum(price, filter=Q(pk__lt=OuterRef("pk"))), 0),
-        through=Sum(price, filter=Q(pk__lte=OuterRef("pk"))),
-    )
-    return _share_of(group)
+def attendee_amount_paid() -> "LineShare":
+    """For an Attendee queryset: the attendee's share of what their registration paid
+    (their ticket line and their session lines), whatever rows the queryset reads."""
+    return LineShare(registration=F("registration_id"), attendee=F("pk"))
 
 
-def choice_amount_paid() -> Subquery:
-    """For a SessionChoice queryset: the part of its attendee's share that paid the
-    session's fee (after the attendee's ticket and their earlier choices' fees)."""
-    price = _attendee_price_cents()
-    earlier = Q(pk__lt=OuterRef("attendee"))
-    this_attendee = Q(pk=OuterRef("attendee"))
-    ticket = _cents(F("ticket_price") - F("discount"))
-    group = _registration_prices(OuterRef("attendee__registration")).annotate(
-        before=Coalesce(Sum(price, filter=earlier), 0)
-        + Sum(ticket + _fees_cents(Q(pk__lt=OuterRef(OuterRef("pk")))), filter=this_attendee),
-        through=Coalesce(Sum(price, filter=earlier), 0)
-        + Sum(ticket + _fees_cents(Q(pk__lte=OuterRef(OuterRef("pk")))), filter=this_attendee),
-    )
-    return _share_of(group)
-
-
-def _registration_prices(registration: OuterRef):
-    """The attendees of `registration`, one group with its `paid` and `total`, the sum of
-    their prices, in cents."""
-    return (
-        Attendee.objects.filter(registration=registration)
-        .order_by()
-        .values("registration")
-        .annotate(
-            paid=Max(_cents(F("registration__amount_paid"))),
-            total=Sum(_attendee_price_cents()),
-        )
+def choice_amount_paid() -> "LineShare":
+    """For a SessionChoice queryset: what was paid of the session's fee, the part of its
+    attendee's share that falls to this choice's line."""
+    return LineShare(
+        registration=F("attendee__registration_id"), attendee=F("attendee_id"), choice=F("pk")
     )
 
 
-def _share_of(group) -> Coalesce:
-    """The group's share (in the currency) of what it `paid` for the lines between its
-    `before` and `through` (cents of its `total`): pricing.paid_shares' arithmetic."""
-    paid, total = Cast(F("paid"), _CENTS), Cast(F("total"), _CENTS)
-    cents = _paid_through(paid, Cast(F("through"), _CENTS), total) - _paid_through(
-        paid, Cast(F("before"), _CENTS), total
-    )
-    share = ExpressionWrapper(cents * Value(Decimal("0.01")), output_field=_AMOUNT)
-    return Coalesce(Subquery(group.annotate(share=share).values("share")), Value(ZERO))
+class LineShare(Expression):
+    """A registration's lines in order, each attendee's (by id) ticket less discount
+    (line 0) then their session fees (line: the choice's id), in cents; what the
+    registration paid of them up to a point, rounded half up (pricing.paid_through), in
+    integer arithmetic, the same on PostgreSQL and SQLite. The share of an attendee (or
+    of one choice's line) is what was paid through it less what was paid before it.
+
+    One correlated subquery: the registration's row, and its lines read by two index
+    scans (its attendees; their choices). Subqueries nested per attendee (a sum of each
+    one's fees) cost several times more, and their planner estimate sets off
+    PostgreSQL's JIT compilation of the export (a second or more) where this does not.
+    """
+
+    output_field = DecimalField(max_digits=12, decimal_places=2)
+
+    def __init__(self, *, registration, attendee, choice=None) -> None:
+        super().__init__()
+        self.sources = [registration, attendee] + ([choice] if choice is not None else [])
+
+    def get_source_expressions(self) -> list:
+        return self.sources
+
+    def set_source_expressions(self, exprs) -> None:
+        self.sources = list(exprs)
+
+    def as_sql(self, compiler, connection) -> tuple[str, list]:
+        registration, attendee, *choice = (compiler.compile(e) for e in self.sources)
+        span = _CHOICE_SPAN if choice else _ATTENDEE_SPAN
+        sql = _SHARE_SQL.replace("{before}", span[0]).replace("{through}", span[1])
+        params: list = []
+        parts = {
+            "registration": registration,
+            "attendee": attendee,
+            "choice": (choice or [None])[0],
+        }
+        return _fill(sql, parts, params), params
 
 
-def _paid_through(paid: Expression, through: Expression, total: Expression) -> Expression:
-    """pricing.paid_through: paid × through / total rounded half up, in integer cents
-    (integer division on PostgreSQL and SQLite alike); NULL when total is 0."""
-    two = Value(2, output_field=_CENTS)
-    return ExpressionWrapper(
-        (two * paid * through + total) / NullIf(two * total, Value(0, output_field=_CENTS)),
-        output_field=_CENTS,
-    )
+# Which lines come before an attendee's (or a choice's), and which up to it.
+_ATTENDEE_SPAN = ("l.attendee_id < {attendee}", "l.attendee_id <= {attendee}")
+_CHOICE_SPAN = (
+    "(l.attendee_id < {attendee} OR (l.attendee_id = {attendee} AND l.line < {choice}))",
+    "(l.attendee_id < {attendee} OR (l.attendee_id = {attendee} AND l.line <= {choice}))",
+)
+# Table names from the models' metadata; every value is the outer query's column.
+_SHARE_SQL = (
+    "COALESCE((SELECT (2 * v.paid * v.paid_through + v.total) / NULLIF(2 * v.total, 0) "
+    "- (2 * v.paid * v.paid_before + v.total) / NULLIF(2 * v.total, 0) "
+    "FROM (SELECT MAX(CAST(ROUND(r.amount_paid * 100) AS BIGINT)) AS paid, "
+    "CAST(SUM(l.cents) AS BIGINT) AS total, "
+    "CAST(SUM(CASE WHEN {before} THEN l.cents ELSE 0 END) AS BIGINT) AS paid_before, "
+    "CAST(SUM(CASE WHEN {through} THEN l.cents ELSE 0 END) AS BIGINT) AS paid_through "
+    f"FROM {Registration._meta.db_table} r, ("
+    "SELECT t.id AS attendee_id, 0 AS line, "
+    "CAST(ROUND((t.ticket_price - t.discount) * 100) AS BIGINT) AS cents "
+    f"FROM {Attendee._meta.db_table} t WHERE t.registration_id = {{registration}} "
+    "UNION ALL SELECT c.attendee_id, c.id, CAST(ROUND(c.price * 100) AS BIGINT) "
+    f"FROM {SessionChoice._meta.db_table} c JOIN {Attendee._meta.db_table} ca "
+    "ON ca.id = c.attendee_id WHERE ca.registration_id = {registration}"
+    ") l WHERE r.id = {registration}) v), 0) * 0.01"
+)
 
 
-def _attendee_price_cents() -> Expression:
-    """For an Attendee queryset: its price (ticket less discount, plus session fees) in
-    cents."""
-    return ExpressionWrapper(
-        _cents(F("ticket_price") - F("discount")) + _fees_cents(), output_field=_CENTS
-    )
-
-
-def _fees_cents(choices: Q | None = None) -> Coalesce:
-    """For an Attendee queryset: the fees of its session choices (those that pass
-    `choices`, if given) in cents."""
-    fees = (
-        SessionChoice.objects.filter(choices or Q(), attendee=OuterRef("pk"))
-        .order_by()
-        .values("attendee")
-        .annotate(cents=Sum(_cents(F("price"))))
-    )
-    return Coalesce(Subquery(fees.values("cents"), output_field=_CENTS), 0)
-
-
-def _cents(amount) -> Cast:
-    """An amount (two decimal places) in whole cents: exact integer arithmetic after it,
-    on PostgreSQL (numeric) and SQLite (where decimals are floating point) alike."""
-    hundredfold = ExpressionWrapper(amount * Value(100), output_field=DecimalField())
-    return Cast(Round(hundredfold), _CENTS)
+def _fill(sql: str, parts: dict[str, tuple[str, list]], params: list) -> str:
+    """`sql` with each {name} replaced by its compiled expression, `params` extended in
+    the order the placeholders come."""
+    out, rest = [], sql
+    while "{" in rest:
+        head, _, tail = rest.partition("{")
+        name, _, rest = tail.partition("}")
+        fragment, fragment_params = parts[name]
+        out += [head, fragment]
+        params += fragment_params
+    return "".join(out) + rest

@@ -92,14 +92,20 @@ def test_the_sql_and_the_rule_agree_for_groups_paid_in_part_in_full_or_not():
         expected = attendee_amounts_paid(registration)
         assert {a: rows[a] for a in expected} == expected, registration.amount_paid
         assert sum(expected.values()) == registration.amount_paid
-    choices = SessionChoice.objects.filter(attendee__registration__event=event).annotate(
-        share=choice_amount_paid()
+    choices = dict(
+        SessionChoice.objects.filter(attendee__registration__event=event)
+        .annotate(share=choice_amount_paid())
+        .values_list("id", "share")
     )
-    for choice in choices.select_related("attendee__registration"):
-        registration = choice.attendee.registration
-        if registration.amount_paid == registration.total - _discount(registration):
-            assert choice.share == choice.price  # paid in full: the fee itself
-        assert 0 <= choice.share <= rows[choice.attendee_id]
+    for registration in registration_detail_queryset().filter(event=event):
+        lines = _lines(registration)  # [(attendee id, choice id or None, amount)]
+        shares = paid_shares(registration.amount_paid, [amount for *_, amount in lines])
+        for (_, choice_id, _), share in zip(lines, shares, strict=True):
+            if choice_id is not None:
+                assert choices[choice_id] == share  # a session's part of the share
+        for attendee_id, share in attendee_amounts_paid(registration).items():
+            of_attendee = [s for (a, *_), s in zip(lines, shares, strict=True) if a == attendee_id]
+            assert sum(of_attendee) == share  # the parts add up to the attendee's share
 
 
 @pytest.mark.django_db
@@ -118,5 +124,11 @@ def test_an_attendees_share_does_not_depend_on_which_rows_are_read():
     assert alone.get().share == Decimal("33.34")
 
 
-def _discount(registration: Registration) -> Decimal:
-    return sum((a.discount for a in registration.attendees.all()), Decimal("0.00"))
+def _lines(registration: Registration) -> list[tuple[int, int | None, Decimal]]:
+    """Each attendee's ticket less discount, then their session fees, attendees by id."""
+    lines = []
+    for attendee in sorted(registration.attendees.all(), key=lambda a: a.id):
+        lines.append((attendee.id, None, attendee.ticket_price - attendee.discount))
+        for choice in sorted(attendee.choices.all(), key=lambda c: c.id):
+            lines.append((attendee.id, choice.id, choice.price))
+    return lines
