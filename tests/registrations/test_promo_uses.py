@@ -130,6 +130,7 @@ def test_the_check_under_the_event_lock_refuses_on_its_own(event, ticket, monkey
     assert Registration.objects.count() == 1
 
 
+@pytest.mark.postgres  # the lock is PostgreSQL's (SQLite's write transaction has none)
 def test_counting_uses_under_the_lock_adds_no_statement(event, ticket):
     """Under the event lock a registration runs the same statements with a limited code
     as without one: the uses are read in the seat statement."""
