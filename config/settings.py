@@ -215,6 +215,9 @@ else:
     EMAIL_FILE_PATH = str(DATA_DIR / "emails")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Registration <registration@localhost>")
 EMAIL_TIMEOUT = 10
+# A worker claims an email for this long while it renders and sends it, outside any
+# transaction; a worker that dies leaves the claim to lapse, and the email is sent again.
+OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=60)
 
 # --- Registration ---------------------------------------------------------------------
 HOLD_MINUTES = env.float("HOLD_MINUTES", default=15)

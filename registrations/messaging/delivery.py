@@ -3,15 +3,17 @@
 import functools
 import logging
 import smtplib
+from datetime import timedelta
 from email import policy as email_policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from config.transactions import outside_transactions
 from registrations.invites import manage_url
 from registrations.messaging.builders import BUILDERS
 from registrations.messaging.email import Email, NothingToSend
@@ -119,18 +121,28 @@ def _send(mail: EmailMultiAlternatives) -> None:
         raise
 
 
-def _unsent_message_locked(message_id: int) -> OutboxMessage | None:
-    """The row, locked, with what builders read (None when sent or locked elsewhere)."""
-    try:
-        # get(), not first(): a row by its key needs no ORDER BY, and compiling one over
-        # six joined tables took more CPU than running the query.
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("registration__event__venue", "attendee__ticket_type", "waitlist_entry")
-            .get(pk=message_id, sent_at__isnull=True)
+def _claim(message_id: int) -> bool:
+    """Claim an unsent row for this worker for OUTBOX_CLAIM_SECONDS, in one statement (no
+    transaction held): False when it is sent, or claimed by a worker still within its
+    claim."""
+    now = timezone.now()
+    claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
+    return (
+        OutboxMessage.objects.filter(claimable, pk=message_id, sent_at__isnull=True).update(
+            claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
+            attempts=F("attempts") + 1,
         )
-    except OutboxMessage.DoesNotExist:
-        return None
+        == 1
+    )
+
+
+def _message_to_render(message_id: int) -> OutboxMessage:
+    """The claimed row with what builders read."""
+    # get(), not first(): a row by its key needs no ORDER BY, and compiling one over six
+    # joined tables took more CPU than running the query.
+    message = OutboxMessage.objects.select_related(
+        "registration__event__venue", "attendee__ticket_type", "waitlist_entry"
+    ).get(pk=message_id)
     if message.attendee is not None and message.attendee.registration_id == message.registration_id:
         # The attendee's registration is the message's, read above with its event and
         # venue: builders reach it through the attendee without two more queries.
@@ -138,33 +150,33 @@ def _unsent_message_locked(message_id: int) -> OutboxMessage | None:
     return message
 
 
+def _record(message_id: int, **fields) -> None:
+    OutboxMessage.objects.filter(pk=message_id).update(claimed_until=None, **fields)
+
+
 def outbox_deliver(*, message_id: int) -> bool:
     """Send one outbox message unless it was sent already. Returns whether it sent now.
 
-    The row is locked while sending (a second worker skips it), and `sent_at` is set in the
-    same transaction. Raises TransientEmailError when the mail server fails (retry).
+    The row is claimed for a while (a second worker skips it), the email rendered and sent
+    with no transaction open (SMTP is a network call), then `sent_at` recorded. A worker
+    that dies between sending and recording leaves the claim to lapse: the email is sent
+    again (at least once; never twice otherwise). Raises TransientEmailError when the mail
+    server fails (retry).
     """
-    failure: Exception | None = None
-    with transaction.atomic():
-        message = _unsent_message_locked(message_id)
-        if message is None:
-            return False  # sent already, or being sent by another worker right now
-        message.attempts += 1
-        try:
-            _send(render(message))
-        except NothingToSend as exc:
-            message.last_error = f"not sent: {exc}"[:300]
-            message.sent_at = timezone.now()  # closed: nothing will ever be sent
-        except TRANSIENT_ERRORS as exc:
-            message.last_error = f"{type(exc).__name__}: {exc}"[:300]
-            failure = exc
-        else:
-            message.sent_at = timezone.now()
-            message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "sent_at"])
-    if failure is not None:
-        logger.warning(
-            "outbox %s: sending failed, will retry (%s)", message_id, type(failure).__name__
-        )
-        raise TransientEmailError(str(failure)) from failure
-    return message.sent_at is not None and not message.last_error
+    outside_transactions()
+    if not _claim(message_id):
+        return False  # sent already, or being sent by another worker right now
+    message = _message_to_render(message_id)
+    try:
+        mail = render(message)
+    except NothingToSend as exc:
+        _record(message_id, sent_at=timezone.now(), last_error=f"not sent: {exc}"[:300])
+        return False  # closed: nothing will ever be sent
+    try:
+        _send(mail)
+    except TRANSIENT_ERRORS as exc:
+        _record(message_id, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        logger.warning("outbox %s: sending failed, will retry (%s)", message_id, type(exc).__name__)
+        raise TransientEmailError(str(exc)) from exc
+    _record(message_id, sent_at=timezone.now(), last_error="")
+    return True

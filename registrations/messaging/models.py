@@ -65,6 +65,11 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
+    claimed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_("A worker is sending it until then (a claim that lapses if the worker dies)."),
+    )
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:

@@ -8,6 +8,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import Q
 from django.utils import timezone
 
 from registrations.messaging.delivery import TransientEmailError, outbox_deliver
@@ -47,10 +48,12 @@ def send_outbox_messages(message_ids: list[int]) -> None:
 @shared_task(acks_late=True, ignore_result=True)
 def requeue_unsent_outbox(older_than_seconds: float = 120) -> int:
     """Periodic: queue again the emails left unsent (broker down, worker killed)."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    now = timezone.now()
+    cutoff = now - timedelta(seconds=older_than_seconds)
+    not_in_hand = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
     ids = list(
         OutboxMessage.objects.filter(
-            sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
+            not_in_hand, sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
         ).values_list("pk", flat=True)[:1000]
     )
     for message_id in ids:

@@ -3,6 +3,7 @@
 import email
 import os
 import signal
+import time
 from collections import Counter
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from tests.integration.test_email_worker import register_free
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 REGISTRATIONS = 40  # two emails each: 80 emails
+CLAIM_SECONDS = 3  # how long a worker's claim on an email lasts (OUTBOX_CLAIM_SECONDS)
 
 
 def test_sigkill_mid_burst_every_email_delivered_and_duplicates_counted(
@@ -29,6 +31,7 @@ def test_sigkill_mid_burst_every_email_delivered_and_duplicates_counted(
     assert total == 2 * REGISTRATIONS
 
     first = worker_factory()
+    first.env["OUTBOX_CLAIM_SECONDS"] = str(CLAIM_SECONDS)
     first.start()
     smtp_server.wait_for(total // 4)  # a quarter is out: kill the worker and its children
     _kill_tree(first)
@@ -37,8 +40,11 @@ def test_sigkill_mid_burst_every_email_delivered_and_duplicates_counted(
     assert delivered_before_kill < total
 
     second = worker_factory()
+    second.env["OUTBOX_CLAIM_SECONDS"] = str(CLAIM_SECONDS)
     second.start()
     requeue_unsent_outbox.delay(0)  # what beat queues every minute, run by the worker
+    time.sleep(CLAIM_SECONDS + 0.5)  # the emails the killed worker had claimed come free
+    requeue_unsent_outbox.delay(0)
     smtp_server.wait_for(total, timeout=60)
     smtp_server.wait_for(total + 1, timeout=3)  # let any duplicate arrive
 
