@@ -354,7 +354,8 @@ def registration_confirm(
 
 
 def _retake_seats(registration: Registration, at: datetime) -> None:
-    """A late payment keeps its seats if they are still free (checked under the lock)."""
+    """A late payment keeps its seats, and its discount, if they are still free (checked
+    under the lock); raises SoldOut otherwise (the payment is refunded)."""
     event = lock_event(registration.event_id)
     attendees = list(registration.attendees.prefetch_related("choices"))
     ticket_types = {t.id: t for t in event.ticket_types.all()}
@@ -369,9 +370,20 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
         )
         for a in attendees
     ]
-    state = seat_state(event.pk, at, emails=[a.email for a in attendees])
+    state = seat_state(
+        event.pk, at, emails=[a.email for a in attendees], promo_code_id=registration.promo_code_id
+    )
     check_not_registered(state)
     check_capacity(event, state.taken, wanted, ticket_types, sessions)
+    if registration.promo_code_id is not None:
+        try:  # its discount is a use of the code, which others may have taken meanwhile
+            promo_uses_left_check(
+                max_uses=state.promo_max_uses,
+                used=state.promo_uses,
+                wanted=sum(1 for a in attendees if a.discount > 0),
+            )
+        except ValidationError as exc:
+            raise SoldOut("The promo code's last uses went to others meanwhile.") from exc
 
 
 @transaction.atomic

@@ -146,3 +146,29 @@ def test_a_late_payment_for_a_seat_given_away_is_refunded_after_commit_despite_a
     assert registration.status == "refunded"
     assert registration.amount_paid == registration.amount_refunded == Decimal("300.00")
     assert len(fake.refunds) == 1
+
+
+def test_a_late_payment_whose_promo_uses_went_to_others_is_refunded(
+    api, client, fake, django_capture_on_commit_callbacks
+):
+    from registrations.models import PromoCode
+
+    ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("300.00"))
+    PromoCode.objects.create(event=ticket.event, code="ONCE", percent_off=50, max_uses=1)
+    late = registered_with(api, ticket, promo_code="ONCE")
+    Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    taker = registered_with(api, ticket, promo_code="ONCE")  # the lapsed hold freed the use
+    pay(api, taker)
+    intent = late["payment"]["payment_intent"]
+    fake.intents[intent]["status"] = "succeeded"
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook(client, "fe_promo", "payment_succeeded", intent, amount="150.00")
+    registration = Registration.objects.get(token=late["token"])
+    assert registration.status == "refunded"
+    assert registration.amount_refunded == Decimal("150.00")
+
+
+def registered_with(api, ticket, **options) -> dict:
+    response = register(api, ticket.event, body(attendee(ticket), **options))
+    assert response.status_code == 201, response.json()
+    return response.json()
