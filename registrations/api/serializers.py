@@ -113,7 +113,9 @@ class PromoCodeInputSerializer(serializers.Serializer):
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False, allow_null=True
     )
     amount_off = MoneyField(required=False, allow_null=True)
-    max_uses = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    max_uses = serializers.IntegerField(
+        min_value=1, max_value=2**31 - 1, required=False, allow_null=True
+    )
     valid_from = serializers.DateTimeField(required=False, allow_null=True)
     valid_until = serializers.DateTimeField(required=False, allow_null=True)
     ticket_types = serializers.ListField(

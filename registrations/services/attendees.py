@@ -19,6 +19,7 @@ from registrations.models import (
     CheckIn,
     Registration,
     SessionChoice,
+    SessionWaitlistEntry,
     live_registration_q,
     new_code,
 )
@@ -190,7 +191,12 @@ def attendee_sessions_change(
         for sid in added
     ]
     notify_sessions_changed(attendee=attendee, removed=dropped, added=new_choices)
-    if removed:  # seats freed: the first attendee waiting for each gets an offer
+    waited = SessionWaitlistEntry.objects.filter(
+        attendee=attendee,
+        session_id__in=added,
+        status__in=[SessionWaitlistEntry.Status.WAITING, SessionWaitlistEntry.Status.OFFERED],
+    ).update(status=SessionWaitlistEntry.Status.REDEEMED)  # a held seat is one to pass on
+    if removed or waited:  # seats freed: the first attendee waiting for each gets an offer
         waitlist_offer_next(event=event, at=at)
     return attendee
 

@@ -155,6 +155,10 @@ def session_offer_accept(
     if session.price > 0 or at >= session.starts_at:
         raise InvalidState(f"“{session.title}” can no longer be added here.")
     chosen = [choice.session for choice in attendee.choices.select_related("session")]
+    if session in chosen:  # added meanwhile another way: the offer has nothing left to do
+        entry.status = Status.REDEEMED  # (its seat passes on at the next sweep)
+        entry.save(update_fields=["status"])
+        return attendee.choices.get(session=session)
     check_session_clashes([*chosen, session])
     entry.status = Status.REDEEMED
     entry.save(update_fields=["status"])

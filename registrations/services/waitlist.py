@@ -65,11 +65,14 @@ def waitlist_offer_next(
     Each offer holds one seat until `offer_expires_at` (WAITLIST_OFFER_HOURS) and is
     emailed. Lapsed offers are closed first, so their seats pass on; under the event lock
     the seats held by live offers are counted as taken, so no seat is offered twice.
-    Call it inside the transaction that freed the seats, or on its own.
+    Call it inside the transaction that freed the seats, or on its own. An event no longer
+    published makes no offers (nobody could take them up).
     """
     at = at or timezone.now()
     with transaction.atomic():
         event = lock_event(event.pk, tallies=True)
+        if event.status != Event.Status.PUBLISHED:
+            return []
         offered = [
             *_ticket_offers_make(event, at),
             *session_offers_make(
@@ -131,6 +134,7 @@ def waitlist_offers_pass_on(*, at: datetime | None = None) -> int:
         ).values_list("session__event_id", flat=True)
     )
     offered = 0
-    for event in Event.objects.filter(pk__in=event_ids).order_by("pk"):
+    published = Event.objects.filter(pk__in=event_ids, status=Event.Status.PUBLISHED)
+    for event in published.order_by("pk"):
         offered += len(waitlist_offer_next(event=event, at=at))
     return offered

@@ -9,9 +9,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from registrations.models import Registration, SessionChoice, SessionWaitlistEntry
+from registrations.models import Registration, SessionChoice, SessionWaitlistEntry, WaitlistEntry
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
+from registrations.services.waitlist import waitlist_join
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
 from tests.registrations.helpers import attendee, body, register, run_beat_schedule
 
@@ -376,3 +377,31 @@ def test_joining_from_the_manage_page_says_what_is_wrong(client, api, event, tic
     page = client.get(answer["Location"]).content.decode()
     assert "This session has seats left" in page
     assert not SessionWaitlistEntry.objects.exists()
+
+
+def test_an_event_no_longer_published_makes_no_offers(api):
+    from events.models import Event
+    from registrations.services.waitlist import waitlist_offer_next
+
+    ticket = TicketTypeFactory(price=Decimal("0.00"), capacity=1)
+    data = register(api, ticket.event, body(attendee(ticket))).json()
+    waitlist_join(ticket_type=ticket, email="next@example.org", first_name="N", last_name="X")
+    Event.objects.filter(pk=ticket.event_id).update(status=Event.Status.CLOSED)
+    Registration.objects.filter(reference=data["reference"]).update(status="cancelled")
+    assert waitlist_offer_next(event=ticket.event) == []
+    assert WaitlistEntry.objects.get().status == WaitlistEntry.Status.WAITING
+
+
+def test_adding_the_session_another_way_closes_the_offer_and_frees_its_seat(
+    client, api, offered, workshop
+):
+    from registrations.capacity import count_seats
+
+    data, entry = offered
+    workshop.capacity = 2  # the organizer makes room meanwhile
+    workshop.save()
+    assert swap(api, data, [workshop]).status_code == 200
+    entry.refresh_from_db()
+    assert entry.status == Status.REDEEMED
+    assert count_seats(workshop.event, session_ids={workshop.id}).sessions[workshop.id] == 1
+    assert client.post(entry.get_absolute_url()).status_code == 409  # nothing left to accept
