@@ -82,7 +82,8 @@ def audit_record(
     if actor is _FROM_REQUEST:
         request = current_request()
         actor = getattr(request, "user", None)
-        ip_address = ip_address or (client_ip(request) if request is not None else None)
+        if actor is not None and actor.is_authenticated:  # an attendee's address is personal
+            ip_address = ip_address or client_ip(request)
     user = actor if actor is not None and actor.is_authenticated else None
     return AuditEntry.objects.create(
         actor=user,

@@ -172,5 +172,5 @@ def payment_settle(*, payment_id: int, amount: Decimal, currency: str) -> Paymen
 
 def _refund_late_payment(payment: Payment, amount: Decimal) -> Refund:
     registration_record_payment(registration_id=payment.registration_id, amount=amount)
-    notify_late_payment_refunded(registration=payment.registration)
+    notify_late_payment_refunded(registration=payment.registration, amount=amount)
     return refund_request(payment=payment, amount=amount, reason="Seats no longer available")

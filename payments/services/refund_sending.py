@@ -54,11 +54,10 @@ def refunds_retry_pending(*, older_than: timedelta = timedelta(minutes=5)) -> in
     sent = 0
     cutoff = timezone.now() - older_than
     pending = Refund.objects.filter(status=Refund.Status.PENDING, created_at__lte=cutoff)
-    for refund_id in pending.values_list("pk", flat=True):
-        try:
+    for refund_id in pending.order_by("created_at", "pk").values_list("pk", flat=True):
+        try:  # each on its own: one the provider refuses does not hold the others back
             refund_submit(refund_id=refund_id)
             sent += 1
         except PaymentUnavailable:
             logger.warning("refund %s: provider still unavailable", refund_id)
-            break
     return sent

@@ -30,7 +30,9 @@ def refund_request(*, payment: Payment, amount: Decimal, reason: str) -> Refund:
     transaction commits, retrying while the provider cannot be reached. (For refunds
     decided where nobody waits for the answer: a webhook, a task.)"""
     refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:200])
-    transaction.on_commit(lambda: submit_refund.delay(refund.pk))
+    # robust: a broker that is down must not fail the committed change; the periodic
+    # retry_pending_refunds sends the refund then.
+    transaction.on_commit(lambda: submit_refund.delay(refund.pk), robust=True)
     return refund
 
 
@@ -41,7 +43,10 @@ def refund_carry_out(*, refund_id: int) -> Refund:
     try:
         return refund_submit(refund_id=refund_id)
     except PaymentUnavailable:
-        submit_refund.apply_async((refund_id,), countdown=settings.REFUND_RETRY_SECONDS)
+        try:
+            submit_refund.apply_async((refund_id,), countdown=settings.REFUND_RETRY_SECONDS)
+        except Exception:  # noqa: BLE001 - broker down too: the periodic retry sends it
+            logger.warning("refund %s: retry not queued (broker unavailable)", refund_id)
         raise
 
 
@@ -104,7 +109,10 @@ def registration_cancel_with_refund(
     at = at or timezone.now()
     refund = None
     with transaction.atomic(durable=True):
-        due = cancellation_refund_due(registration=registration, at=at)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        # What the policy gives back, never more than is left once pending refunds are sent.
+        left = registration.amount_paid - registration.amount_refunded - _pending(registration)
+        due = max(min(cancellation_refund_due(registration=registration, at=at), left), 0)
         registration = registration_cancel(registration=registration, at=at, refund=due)
         payment = registration.payments.filter(status=Payment.Status.SUCCEEDED).first()
         if due > 0 and payment is not None:

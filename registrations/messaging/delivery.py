@@ -1,9 +1,10 @@
-"""Rendering and sending outbox messages, each at most once."""
+"""Rendering and sending outbox messages: each at least once, and once unless a worker
+dies between sending and recording it (a claim per row, no transaction around SMTP)."""
 
 import functools
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.headerregistry import BaseHeader, HeaderRegistry
 
@@ -121,19 +122,17 @@ def _send(mail: EmailMultiAlternatives) -> None:
         raise
 
 
-def _claim(message_id: int) -> bool:
+def _claim(message_id: int) -> datetime | None:
     """Claim an unsent row for this worker for OUTBOX_CLAIM_SECONDS, in one statement (no
-    transaction held): False when it is sent, or claimed by a worker still within its
-    claim."""
+    transaction held). Returns the claim (its end, which names it), or None when the row
+    is sent, or claimed by a worker still within its claim."""
     now = timezone.now()
+    claim = now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS)
     claimable = Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    return (
-        OutboxMessage.objects.filter(claimable, pk=message_id, sent_at__isnull=True).update(
-            claimed_until=now + timedelta(seconds=settings.OUTBOX_CLAIM_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        == 1
+    claimed = OutboxMessage.objects.filter(claimable, pk=message_id, sent_at__isnull=True).update(
+        claimed_until=claim, attempts=F("attempts") + 1
     )
+    return claim if claimed else None
 
 
 def _message_to_render(message_id: int) -> OutboxMessage:
@@ -150,8 +149,13 @@ def _message_to_render(message_id: int) -> OutboxMessage:
     return message
 
 
-def _record(message_id: int, **fields) -> None:
-    OutboxMessage.objects.filter(pk=message_id).update(claimed_until=None, **fields)
+def _record(message_id: int, claim: datetime, **fields) -> None:
+    """Record the outcome and let go of the claim, if it is still this worker's."""
+    recorded = OutboxMessage.objects.filter(pk=message_id, claimed_until=claim).update(
+        claimed_until=None, **fields
+    )
+    if not recorded:  # the claim lapsed and another worker took the row (slow send)
+        logger.warning("outbox %s: claim lapsed before the outcome was recorded", message_id)
 
 
 def outbox_deliver(*, message_id: int) -> bool:
@@ -164,19 +168,20 @@ def outbox_deliver(*, message_id: int) -> bool:
     server fails (retry).
     """
     outside_transactions()
-    if not _claim(message_id):
+    claim = _claim(message_id)
+    if claim is None:
         return False  # sent already, or being sent by another worker right now
     message = _message_to_render(message_id)
     try:
         mail = render(message)
     except NothingToSend as exc:
-        _record(message_id, sent_at=timezone.now(), last_error=f"not sent: {exc}"[:300])
+        _record(message_id, claim, sent_at=timezone.now(), last_error=f"not sent: {exc}"[:300])
         return False  # closed: nothing will ever be sent
     try:
         _send(mail)
     except TRANSIENT_ERRORS as exc:
-        _record(message_id, last_error=f"{type(exc).__name__}: {exc}"[:300])
+        _record(message_id, claim, last_error=f"{type(exc).__name__}: {exc}"[:300])
         logger.warning("outbox %s: sending failed, will retry (%s)", message_id, type(exc).__name__)
         raise TransientEmailError(str(exc)) from exc
-    _record(message_id, sent_at=timezone.now(), last_error="")
+    _record(message_id, claim, sent_at=timezone.now(), last_error="")
     return True

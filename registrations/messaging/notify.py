@@ -219,11 +219,14 @@ def notify_payment_failed(*, registration: Registration, reason: str, event_id: 
     )
 
 
-def notify_late_payment_refunded(*, registration: Registration) -> None:
+def notify_late_payment_refunded(*, registration: Registration, amount: Decimal) -> None:
+    """The buyer's payment came too late and `amount` goes back (sent after commit: the
+    email states the amount, not what is recorded as refunded when it is rendered)."""
     outbox_enqueue(
         kind=Kind.LATE_PAYMENT_REFUNDED,
         to_email=registration.buyer_email,
         registration=registration,
+        context={"refund": str(amount)},
         dedupe_key=f"late_payment_refunded:{registration.pk}",
     )
 

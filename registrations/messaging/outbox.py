@@ -3,8 +3,9 @@
 `outbox_enqueue` writes the row and, once the transaction commits, queues the Celery task
 that delivers it (messaging.tasks; the several emails of a new registration go as one
 task). If the broker is down or the worker dies, the row stays unsent and the periodic
-`requeue_unsent_outbox` queues it again; `outbox_deliver` sends a row at most once (row
-lock + `sent_at`).
+`requeue_unsent_outbox` queues it again; `outbox_deliver` claims a row before sending it
+and records `sent_at` after, so a row is sent once (twice only if a worker dies in
+between).
 """
 
 from django.db import IntegrityError, transaction

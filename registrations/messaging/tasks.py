@@ -1,4 +1,4 @@
-"""Delivery tasks: ids in, the row is fetched, guarded (sent at most once) and sent.
+"""Delivery tasks: ids in, the row is claimed, sent and recorded (messaging.delivery).
 
 Periodic chores that decide *whom* to tell (reminders, expiring holds) live apart, in
 registrations.tasks; these only deliver what the outbox holds.

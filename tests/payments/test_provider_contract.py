@@ -172,3 +172,53 @@ def registered_with(api, ticket, **options) -> dict:
     response = register(api, ticket.event, body(attendee(ticket), **options))
     assert response.status_code == 201, response.json()
     return response.json()
+
+
+def test_cancelling_with_a_refund_still_pending_never_refunds_more_than_was_paid(api, fake):
+    from payments.errors import PaymentUnavailable  # noqa: F401 - the 409 below
+
+    ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("300.00"))
+    data = registered(api, ticket)
+    pay(api, data)
+    org = organizer_for(ticket.event)
+    fake.failing_refunds = 100  # the provider is down for a while
+    url = f"/api/v1/organizer/registrations/{data['reference']}/refund/"
+    assert org.post(url, {"amount": "100.00"}, format="json").status_code == 409
+    api.post(f"/api/v1/registrations/{data['token']}/cancel/")
+    pending = Refund.objects.filter(status="pending")
+    assert sum(r.amount for r in pending) == Decimal("300.00")  # 100, then the 200 left
+
+
+def test_the_periodic_retry_sends_each_pending_refund_on_its_own(api, fake):
+    from payments.tasks import retry_pending_refunds
+
+    ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("300.00"))
+    data = registered(api, ticket)
+    pay(api, data)
+    org = organizer_for(ticket.event)
+    url = f"/api/v1/organizer/registrations/{data['reference']}/refund/"
+    fake.failing_refunds = 100
+    for amount in ("100.00", "50.00"):
+        org.post(url, {"amount": amount}, format="json")
+    Refund.objects.update(created_at=timezone.now() - timedelta(minutes=10))
+    fake.failing_refunds = 1  # the first of them fails again; the other goes through
+    retry_pending_refunds.delay()
+    assert sorted(Refund.objects.values_list("status", flat=True)) == ["pending", "succeeded"]
+
+
+def test_the_late_payment_email_states_the_amount_refunded(
+    api, client, fake, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("300.00"), capacity=1)
+    late = registered(api, ticket)
+    Registration.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    pay(api, registered(api, ticket))
+    intent = late["payment"]["payment_intent"]
+    fake.intents[intent]["status"] = "succeeded"
+    fake.failing_refunds = 100  # not yet refunded when the email goes out
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook(client, "fe_mail", "payment_succeeded", intent)
+    [message] = [m for m in mail.outbox if "refunded" in m.subject]
+    assert "300.00 USD" in message.body

@@ -131,7 +131,10 @@ def late_payment_refunded(message: OutboxMessage) -> Email:
         ],
         details=[
             (_("Reference"), registration.reference),
-            (_("Refunded"), money(registration.amount_refunded, registration.currency)),
+            (
+                _("Refunded"),
+                money(Decimal(message.context.get("refund", "0")), registration.currency),
+            ),
         ],
         actions=[
             (_("See the event"), f"{settings.SITE_URL}{registration.event.get_absolute_url()}")
