@@ -94,7 +94,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         return False  # cancel instead: the seats, the waiting list and the emails follow
 
     def save_formset(self, request, form, formset, change):
-        _save_attendees_through_the_service(formset)
+        for attendee_form in formset.forms:
+            _save_through_the_service(self, request, attendee_form)
 
     @admin.action(description="Cancel, refunding what the cancellation policy gives back")
     def cancel_with_refund(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -120,12 +121,17 @@ class RegistrationAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{registration}: {done}.")
 
 
-def _save_attendees_through_the_service(formset) -> None:
-    for form in formset.forms:
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changed and form.instance.pk:
-            attendee = Attendee.objects.get(pk=form.instance.pk)
-            attendee_update(attendee=attendee, **changed)
+def _save_through_the_service(model_admin, request: HttpRequest, form) -> None:
+    """An attendee's changed details, saved by attendee_update; a refusal (a registration
+    no longer live, an event that is over) is shown, not raised."""
+    changed = {name: form.cleaned_data[name] for name in form.changed_data}
+    if not changed or not form.instance.pk:
+        return
+    try:
+        attendee_update(attendee=Attendee.objects.get(pk=form.instance.pk), **changed)
+    except (Conflict, ValidationError) as exc:
+        detail = getattr(exc, "detail", None) or " ".join(exc.messages)
+        model_admin.message_user(request, f"{form.instance}: {detail}", messages.ERROR)
 
 
 class SessionChoiceInline(admin.TabularInline):
@@ -165,9 +171,7 @@ class AttendeeAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        changed = {name: form.cleaned_data[name] for name in form.changed_data}
-        if changed:
-            attendee_update(attendee=Attendee.objects.get(pk=obj.pk), **changed)
+        _save_through_the_service(self, request, form)
 
 
 @admin.register(PromoCode)

@@ -106,3 +106,30 @@ def test_the_admin_edits_an_attendees_details_but_not_their_identity(client, api
     person.refresh_from_db()
     assert person.organization == "St Mary's" and person.dietary_needs == "vegan"
     assert person.email == "kept@example.org"
+
+
+def test_the_admin_says_why_an_attendee_of_a_cancelled_registration_cannot_change(client, api):
+    from registrations.models import Attendee, Registration
+
+    ticket = TicketTypeFactory()
+    register(api, ticket.event, body(attendee(ticket)))
+    Registration.objects.update(status="cancelled")
+    person = Attendee.objects.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:registrations_attendee_change", args=[person.pk])
+    answer = client.post(
+        url,
+        {
+            "organization": "Elsewhere",
+            "job_title": "",
+            "dietary_needs": "",
+            "accessibility_needs": "",
+            "choices-TOTAL_FORMS": "0",
+            "choices-INITIAL_FORMS": "0",
+        },
+        follow=True,
+    )
+    assert answer.status_code == 200
+    assert "cannot change" in answer.content.decode()
+    person.refresh_from_db()
+    assert person.organization != "Elsewhere"
