@@ -62,6 +62,10 @@ class EventAdmin(admin.ModelAdmin):
                     and SESSION_SCHEDULE_FIELDS & set(session_form.changed_data)
                 ):
                     session_schedule_changed(instance)
+        if change and formset.has_changed():  # the audit log hears of it, as from the API
+            part = {Session: "sessions", TicketType: "ticket_types"}.get(formset.model)
+            if part:
+                event_edited(form.instance, fields=[part], via="admin")
 
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description", "organizers"]}),
