@@ -1,5 +1,6 @@
-"""Recording an action from the request that did it, where no service owns the action
-(an attendee's own reads, such as downloading their personal data)."""
+"""Recording an action from the request that did it, where no service owns the action:
+reads of personal data (exports, an attendee's own download). Writes are recorded by
+their services (audit.services.audit_record takes the actor from the request)."""
 
 from typing import Any
 
