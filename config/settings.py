@@ -172,7 +172,9 @@ CELERY_BEAT_SCHEDULE = {
     "retry-pending-refunds": {"task": "payments.tasks.retry_pending_refunds", "schedule": 300.0},
     "requeue-unsent-outbox": {
         "task": "registrations.messaging.tasks.requeue_unsent_outbox",
-        "schedule": 60.0,
+        "schedule": env.float("OUTBOX_REQUEUE_SECONDS", default=60),
+        # Rows older than this and still unsent are queued again (broker down, worker dead).
+        "kwargs": {"older_than_seconds": env.float("OUTBOX_REQUEUE_AFTER_SECONDS", default=120)},
     },
     "send-reminders": {"task": "registrations.tasks.send_reminders", "schedule": 3600.0},
     "warn-expiring-holds": {"task": "registrations.tasks.warn_expiring_holds", "schedule": 300.0},

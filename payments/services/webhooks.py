@@ -7,6 +7,7 @@ from payments.models import Payment, ProcessedProviderEvent, Refund
 from payments.providers.base import ProviderEvent
 from payments.services.checkout import payment_settle
 from registrations.messaging.notify import notify_payment_failed
+from registrations.models import Registration
 from registrations.services.money import registration_flag, registration_record_refund
 
 
@@ -46,6 +47,9 @@ def _apply(provider: str, provider_event: ProviderEvent) -> str:
         return "settled"
     if kind == "payment_failed":
         Payment.objects.filter(pk=payment.pk).update(last_error=provider_event.message[:300])
+        pending = payment.registration.effective_status == Registration.Status.PENDING_PAYMENT
+        if payment.status != Payment.Status.OPEN or not pending:
+            return "failed: nothing to tell (paid since, or no longer held)"
         notify_payment_failed(
             registration=payment.registration,
             reason=provider_event.message,

@@ -222,3 +222,16 @@ def test_the_late_payment_email_states_the_amount_refunded(
         webhook(client, "fe_mail", "payment_succeeded", intent)
     [message] = [m for m in mail.outbox if "refunded" in m.subject]
     assert "300.00 USD" in message.body
+
+
+def test_a_late_payment_failed_event_tells_a_paid_buyer_nothing(api, client, fake):
+    from registrations.messaging.models import OutboxMessage
+
+    ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("300.00"))
+    data = registered(api, ticket)
+    intent = data["payment"]["payment_intent"]
+    assert webhook(client, "fe_f1", "payment_failed", intent).status_code == 200
+    assert OutboxMessage.objects.filter(kind="payment_failed").count() == 1  # still payable
+    pay(api, data)
+    webhook(client, "fe_f2", "payment_failed", intent)  # out of order, after the payment
+    assert OutboxMessage.objects.filter(kind="payment_failed").count() == 1
