@@ -2,10 +2,13 @@
 
 import logging
 
+from django.utils import timezone
+
 from config.transactions import outside_transactions
 from payments.models import Payment
 from payments.providers import get_provider
 from payments.providers.base import ProviderError
+from registrations.models import live_registration_q
 
 logger = logging.getLogger(__name__)
 
@@ -28,11 +31,11 @@ def payment_cancel(*, payment: Payment) -> None:
 def payments_cancel_stale() -> int:
     """Periodic: cancel open intents of registrations that no longer hold seats (lapsed
     holds, cancellations), so nobody can pay a stale one. Returns how many."""
-    stale = [
-        p
-        for p in Payment.objects.filter(status=Payment.Status.OPEN).select_related("registration")
-        if not p.registration.holds_seats
-    ]
+    stale = list(
+        Payment.objects.filter(status=Payment.Status.OPEN).exclude(
+            live_registration_q(timezone.now(), "registration__")
+        )
+    )
     for payment in stale:
         payment_cancel(payment=payment)
     return len(stale)
