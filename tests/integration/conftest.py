@@ -92,8 +92,10 @@ def celery_live(broker_url):
     yield broker_url
 
 
-class Worker:
-    """A real `celery worker` process against the test database, broker and SMTP server."""
+class CeleryProcess:
+    """A real `celery` process (`arguments` after `celery -A config`) with `env`."""
+
+    arguments: tuple[str, ...] = ()
 
     def __init__(self, env: dict[str, str]) -> None:
         self.env = env
@@ -101,24 +103,7 @@ class Worker:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "-Q",
-                "celery,email",
-                "-P",
-                "prefork",
-                "-c",
-                "2",
-                "--without-mingle",
-                "--without-gossip",
-                "-l",
-                "WARNING",
-            ],
+            [sys.executable, "-m", "celery", "-A", "config", *self.arguments],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.DEVNULL,
@@ -134,6 +119,16 @@ class Worker:
             self.process.terminate()
         self.process.wait(timeout=30)
         self.process = None
+
+
+class Worker(CeleryProcess):
+    """A real `celery worker` process against the test database, broker and SMTP server."""
+
+    arguments = (
+        "worker",
+        *("-Q", "celery,email", "-P", "prefork", "-c", "2"),
+        *("--without-mingle", "--without-gossip", "-l", "WARNING"),
+    )
 
 
 @pytest.fixture
@@ -163,43 +158,13 @@ def worker_factory(celery_live, smtp_server, transactional_db):
         worker.stop(kill=True)
 
 
-class Beat:
+class Beat(CeleryProcess):
     """A real `celery beat` process: it sends the tasks of settings.CELERY_BEAT_SCHEDULE to
     the test broker when they are due; its schedule file lives in a temporary folder."""
 
     def __init__(self, env: dict[str, str], schedule_file: Path) -> None:
-        self.env = env
-        self.schedule_file = schedule_file
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "beat",
-                "-s",
-                str(self.schedule_file),
-                "--max-interval",
-                "1",
-                "-l",
-                "WARNING",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.process = None
+        super().__init__(env)
+        self.arguments = ("beat", "-s", str(schedule_file), "--max-interval", "1", "-l", "WARNING")
 
 
 @pytest.fixture
