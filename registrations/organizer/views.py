@@ -239,9 +239,8 @@ def _refund(registration: Registration, amount, reason: str) -> str:
         amount=amount,
         reason=reason or _("Refunded by the organizer"),
     )
-    amount = refund.amount if refund else 0
     return _("Refund of %(amount)s %(currency)s recorded.") % {
-        "amount": f"{amount:.2f}",
+        "amount": f"{refund.amount:.2f}",
         "currency": registration.currency,
     }
 
