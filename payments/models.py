@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from payments.providers import provider_choices
-from registrations.models import Registration
+from registrations.models import Registration, SessionWaitlistEntry
 
 
 class Payment(models.Model):
     """One attempt to collect a registration's total through a provider: an intent the
-    attendee pays online, or money recorded as received for an invoice."""
+    attendee pays online, or money recorded as received for an invoice. A payment with a
+    `session_offer` collects instead the fee of a session offered from its waiting list
+    to an attendee of a confirmed registration; paid, it adds the session."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")  # waiting for the card, or for the bank transfer
@@ -24,6 +26,14 @@ class Payment(models.Model):
 
     registration = models.ForeignKey(
         Registration, on_delete=models.PROTECT, related_name="payments"
+    )
+    session_offer = models.ForeignKey(
+        SessionWaitlistEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+        help_text=_("The waiting-list offer whose session fee this pays."),
     )
     provider = models.CharField(max_length=20, choices=provider_choices)
     provider_ref = models.CharField(
@@ -42,8 +52,13 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["registration"],
-                condition=Q(status="open"),
+                condition=Q(status="open", session_offer__isnull=True),
                 name="payment_one_open_per_registration",
+            ),
+            models.UniqueConstraint(
+                fields=["session_offer"],
+                condition=Q(status="open", session_offer__isnull=False),
+                name="payment_one_open_per_session_offer",
             ),
             models.UniqueConstraint(
                 fields=["provider", "provider_ref"],

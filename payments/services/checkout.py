@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from config.errors import Conflict
 from config.transactions import outside_transactions
 from payments.errors import PaymentUnavailable
 from payments.models import Payment, Refund
@@ -20,6 +21,7 @@ from registrations.messaging.notify import notify_late_payment_refunded
 from registrations.models import Registration
 from registrations.services.money import registration_flag, registration_record_payment
 from registrations.services.registration import registration_confirm
+from registrations.services.session_waitlist import session_offer_redeem_paid
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +39,24 @@ def payment_for_registration(*, registration: Registration) -> Payment | None:
     if not provider.online or registration.total <= 0:
         return None
     payment = _claim_payment(registration, provider.name)
-    if payment is None or payment.provider_ref:
+    if payment is None:
+        return None
+    return payment_attach_intent(payment=payment, reference=registration.reference)
+
+
+def payment_attach_intent(*, payment: Payment, reference: str) -> Payment:
+    """Create the provider's intent of a claimed payment, outside any transaction
+    (idempotency key: the payment's id). Concurrent calls end up sharing one intent.
+    Raises PaymentUnavailable when the provider cannot be reached."""
+    if payment.provider_ref:
         return payment
     outside_transactions()
+    provider = get_provider(payment.provider)
     try:
         intent = provider.create_intent(
             amount=payment.amount,
             currency=payment.currency,
-            reference=registration.reference,
+            reference=reference,
             idempotency_key=f"payment-{payment.pk}",
         )
     except ProviderError as exc:
@@ -69,7 +81,9 @@ def _claim_payment(registration: Registration, provider_name: str) -> Payment | 
         or registration.amount_due <= 0
     ):
         return None
-    payment = registration.payments.filter(status=Payment.Status.OPEN).first()
+    payment = registration.payments.filter(
+        status=Payment.Status.OPEN, session_offer__isnull=True
+    ).first()
     if payment is None:
         payment = Payment.objects.create(
             registration=registration,
@@ -97,6 +111,12 @@ def payment_pay_with_card(*, registration: Registration, card_token: str) -> Int
     payment = payment_for_registration(registration=registration)
     if payment is None:
         raise InvalidState("Nothing is due by card for this registration.")
+    return payment_charge_card(payment=payment, card_token=card_token)
+
+
+def payment_charge_card(*, payment: Payment, card_token: str) -> Intent:
+    """Charge the card for a payment's intent, settling it if it succeeds (see
+    `payment_pay_with_card`)."""
     try:
         intent = get_provider(payment.provider).pay_intent(
             ref=payment.provider_ref, card_token=card_token
@@ -127,8 +147,15 @@ def payment_sync(*, registration: Registration) -> str:
     it if paid, so a late or lost webhook never leaves a paying attendee unconfirmed.
     Returns the intent's status ("" when there is no open online payment)."""
     payment = (
-        registration.payments.filter(status=Payment.Status.OPEN).exclude(provider_ref="").first()
+        registration.payments.filter(status=Payment.Status.OPEN, session_offer__isnull=True)
+        .exclude(provider_ref="")
+        .first()
     )
+    return payment_sync_one(payment=payment)
+
+
+def payment_sync_one(*, payment: Payment | None) -> str:
+    """Ask the provider for the state of one open online payment; settle it if paid."""
     if payment is None or not get_provider(payment.provider).online:
         return ""
     try:
@@ -162,6 +189,9 @@ def payment_settle(*, payment_id: int, amount: Decimal, currency: str) -> Paymen
         payment.status = Payment.Status.SUCCEEDED
         payment.succeeded_at = timezone.now()
         payment.save(update_fields=["status", "succeeded_at"])
+        if payment.session_offer_id:
+            _settle_session_fee(payment, amount)
+            return payment
         try:
             with transaction.atomic():
                 registration_confirm(registration_id=payment.registration_id, amount_paid=amount)
@@ -170,7 +200,19 @@ def payment_settle(*, payment_id: int, amount: Decimal, currency: str) -> Paymen
     return payment
 
 
-def _refund_late_payment(payment: Payment, amount: Decimal) -> Refund:
+def _settle_session_fee(payment: Payment, amount: Decimal) -> None:
+    """A session's fee paid: the offer adds the session, or (the seat is gone, the
+    registration cancelled, the session clashes) the fee is refunded in full."""
+    try:
+        with transaction.atomic():
+            session_offer_redeem_paid(entry_id=payment.session_offer_id, amount=amount)
+    except Conflict:
+        _refund_late_payment(payment, amount, session=payment.session_offer.session.title)
+
+
+def _refund_late_payment(payment: Payment, amount: Decimal, session: str = "") -> Refund:
     registration_record_payment(registration_id=payment.registration_id, amount=amount)
-    notify_late_payment_refunded(registration=payment.registration, amount=amount)
+    notify_late_payment_refunded(
+        registration=payment.registration, amount=amount, payment_id=payment.pk, session=session
+    )
     return refund_request(payment=payment, amount=amount, reason="Seats no longer available")

@@ -2,13 +2,14 @@
 
 import logging
 
+from django.db.models import Q
 from django.utils import timezone
 
 from config.transactions import outside_transactions
 from payments.models import Payment
 from payments.providers import get_provider
 from payments.providers.base import ProviderError
-from registrations.models import live_registration_q
+from registrations.models import live_offer_q, live_registration_q
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +31,13 @@ def payment_cancel(*, payment: Payment) -> None:
 
 def payments_cancel_stale() -> int:
     """Periodic: cancel open intents of registrations that no longer hold seats (lapsed
-    holds, cancellations), so nobody can pay a stale one. Returns how many."""
-    stale = list(
-        Payment.objects.filter(status=Payment.Status.OPEN).exclude(
-            live_registration_q(timezone.now(), "registration__")
-        )
+    holds, cancellations), and of session fees whose offer no longer holds its seat, so
+    nobody can pay a stale one. Returns how many."""
+    now = timezone.now()
+    holds = live_registration_q(now, "registration__") & (
+        Q(session_offer__isnull=True) | live_offer_q(now, "session_offer__")
     )
+    stale = list(Payment.objects.filter(status=Payment.Status.OPEN).exclude(holds))
     for payment in stale:
         payment_cancel(payment=payment)
     return len(stale)

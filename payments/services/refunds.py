@@ -57,16 +57,29 @@ def refund_create(
     provider that took it; the refund is in the audit log.
 
     Raises ValidationError on `amount`, PaymentUnavailable when the provider cannot be
-    reached (the refund stays requested and a task retries it).
+    reached (the refund stays requested and a task retries it). Returns the refund of
+    the first payment refunded (more than one when a session fee was paid apart).
     """
-    refund = _record_organizer_refund(registration, amount, reason)
-    return refund_carry_out(refund_id=refund.pk)
+    first, *more = _record_organizer_refund(registration, amount, reason)
+    for refund in more:  # a session fee paid apart: its own refund, at the same provider
+        _carry_out_quietly(refund)
+    return refund_carry_out(refund_id=first.pk)
+
+
+def _carry_out_quietly(refund: Refund) -> Refund:
+    """Carry out one more refund of a person's request; a provider that cannot take it
+    now gets it from the retrying task."""
+    try:
+        return refund_carry_out(refund_id=refund.pk)
+    except PaymentUnavailable:
+        logger.warning("refund %s deferred: provider unavailable", refund.pk)
+        return refund
 
 
 @transaction.atomic(durable=True)
 def _record_organizer_refund(
     registration: Registration, amount: Decimal | None, reason: str
-) -> Refund:
+) -> list[Refund]:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     refundable = registration.amount_paid - registration.amount_refunded - _pending(registration)
     amount = refundable if amount is None else amount
@@ -74,17 +87,42 @@ def _record_organizer_refund(
         raise ValidationError(
             {"amount": [f"Between 0.01 and {max(refundable, 0):.2f} {registration.currency}."]}
         )
-    payment = registration.payments.filter(status=Payment.Status.SUCCEEDED).first()
-    if payment is None:
+    refunds = _record_across_payments(registration, amount, reason)
+    if not refunds:
         raise ValidationError({"amount": ["This registration has no payment to refund."]})
-    refund = Refund.objects.create(payment=payment, amount=amount, reason=reason[:200])
     audit_record(
         action=AuditEntry.Action.REFUND,
         event=registration.event,
         target=registration.reference,
         details={"amount": str(amount), "currency": registration.currency},
     )
-    return refund
+    return refunds
+
+
+def _record_across_payments(
+    registration: Registration, amount: Decimal, reason: str
+) -> list[Refund]:
+    """Record `amount` refunded across the registration's succeeded payments (its ticket
+    payment, then a session fee paid later), oldest first, each refund never more than
+    is left of its payment (what it took less its refunds not failed)."""
+    refunds = []
+    payments = registration.payments.filter(status=Payment.Status.SUCCEEDED).order_by(
+        "succeeded_at", "pk"
+    )
+    for payment in payments:
+        taken_back = sum(
+            (r.amount for r in payment.refunds.exclude(status=Refund.Status.FAILED)),
+            Decimal("0"),
+        )
+        part = min(payment.amount - taken_back, amount)
+        if part > 0:
+            refunds.append(Refund.objects.create(payment=payment, amount=part, reason=reason[:200]))
+            amount -= part
+        if amount <= 0:
+            break
+    if amount > 0:
+        logger.warning("registration %s: %s not refundable by any payment", registration.pk, amount)
+    return refunds
 
 
 def _pending(registration: Registration) -> Decimal:
@@ -107,29 +145,22 @@ def registration_cancel_with_refund(
     (retried by a task while the provider cannot be reached), and an open intent is
     cancelled at the provider."""
     at = at or timezone.now()
-    refund = None
     with transaction.atomic(durable=True):
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
         # What the policy gives back, never more than is left once pending refunds are sent.
         left = registration.amount_paid - registration.amount_refunded - _pending(registration)
         due = max(min(cancellation_refund_due(registration=registration, at=at), left), 0)
         registration = registration_cancel(registration=registration, at=at, refund=due)
-        payment = registration.payments.filter(status=Payment.Status.SUCCEEDED).first()
-        if due > 0 and payment is not None:
-            refund = Refund.objects.create(payment=payment, amount=due, reason="Cancelled")
+        refunds = _record_across_payments(registration, due, "Cancelled") if due > 0 else []
         audit_record(
             action=AuditEntry.Action.CANCEL,
             event=registration.event,
             target=registration.reference,
             details={"refund": str(due), "currency": registration.currency},
         )
-    if refund is not None:
-        try:
-            refund_carry_out(refund_id=refund.pk)
-        except PaymentUnavailable:
-            logger.warning("refund %s deferred: provider unavailable", refund.pk)
-    open_payment = registration.payments.filter(status=Payment.Status.OPEN).first()
-    if open_payment is not None:
+    for refund in refunds:
+        _carry_out_quietly(refund)
+    for open_payment in registration.payments.filter(status=Payment.Status.OPEN):
         payment_cancel(payment=open_payment)
     registration.refresh_from_db()
     return registration

@@ -44,7 +44,13 @@ def registration_record_refund(*, registration_id: int, amount: Decimal) -> Regi
     was_confirmed = registration.status == Registration.Status.CONFIRMED
     registration.amount_refunded += amount
     fields = ["amount_refunded"]
-    if registration.amount_refunded == registration.amount_paid and registration.amount_paid > 0:
+    # (A registration with nothing to pay keeps its status when a session fee it paid
+    # is refunded: the session was never added.)
+    if (
+        registration.amount_refunded == registration.amount_paid
+        and registration.amount_paid > 0
+        and registration.total > 0
+    ):
         registration.status = Registration.Status.REFUNDED
         registration.expires_at = None
         fields += ["status", "expires_at"]

@@ -1,12 +1,14 @@
 """Waiting lists of sessions: an attendee waits for a full workshop or mini-course; a freed
 seat becomes a time-limited offer that adds the session to their choices.
 
-Only sessions without a fee have a waiting list: adding a paid session to a registration
-that is already paid would need a payment of its own, which self-service does not take.
+A session with a fee is added once its fee is paid: the offer's page takes the card
+payment (payments.services.session_fees), and the payment, settled, redeems the offer
+(`session_offer_redeem_paid`); a free session is added at once (`session_offer_accept`).
 """
 
 from collections import Counter
 from datetime import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -40,8 +42,8 @@ def session_waitlist_join(
     """Put an attendee of a confirmed registration on a full session's waiting list, in
     order of arrival (under the event lock, so "full" is read as offers are made).
 
-    Raises ValidationError on `session` (unknown for the event, open to everyone, with a
-    fee, already chosen, seats left), InvalidState (registration not confirmed, session
+    Raises ValidationError on `session` (unknown for the event, open to everyone, already
+    chosen, seats left), InvalidState (registration not confirmed, session
     started), AlreadyWaitlisted for a second open entry.
     """
     at = at or timezone.now()
@@ -66,15 +68,6 @@ def _check_joinable(attendee: Attendee, session: Session | None, at: datetime) -
         raise ValidationError({"session": ["Unknown session for this event."]})
     if not session.selectable:
         raise ValidationError({"session": ["This session is open to everyone: no need to wait."]})
-    if session.price > 0:
-        raise ValidationError(
-            {
-                "session": [
-                    "This session has a fee: its waiting list is not open online. "
-                    "Please contact the organizer."
-                ]
-            }
-        )
     if attendee.choices.filter(session=session).exists():
         raise ValidationError({"session": ["This session is already among the attendee's."]})
     if attendee.registration.status != Registration.Status.CONFIRMED:
@@ -104,7 +97,7 @@ def session_offers_make(
     )
     entries.filter(Exists(has_session), status__in=OPEN).update(status=Status.WITHDRAWN)
     waiting = list(
-        entries.filter(status=Status.WAITING, session__starts_at__gt=at, session__price=0)
+        entries.filter(status=Status.WAITING, session__starts_at__gt=at)
         .select_related("session", "attendee")
         .order_by("created_at", "id")
     )
@@ -132,28 +125,89 @@ def session_offers_make(
 def session_offer_accept(
     *, entry: SessionWaitlistEntry, at: datetime | None = None
 ) -> SessionChoice:
-    """Add the offered session to the attendee's choices, in the seat the offer held; the
-    attendee gets its invite. Checked under the event lock, at this moment.
+    """Add the offered session (one without a fee) to the attendee's choices, in the seat
+    the offer held; the attendee gets its invite. Checked under the event lock, at this
+    moment.
 
     Raises InvalidState when the offer is no longer live (lapsed, used, withdrawn), the
-    registration is no longer confirmed or the session has a fee; SessionClash when it
-    takes place at the same time as another of the attendee's sessions (the offer stays
-    open: drop that one and accept again); SessionFull when its capacity was lowered.
+    registration is no longer confirmed or the session has a fee (its fee is paid first:
+    payments.services.session_fees); SessionClash when it takes place at the same time as
+    another of the attendee's sessions (the offer stays open: drop that one and accept
+    again); SessionFull when its capacity was lowered.
     """
     at = at or timezone.now()
-    event = lock_event(entry.session.event_id)
-    entry = (
-        SessionWaitlistEntry.objects.select_for_update(of=("self",))
-        .select_related("session", "attendee__registration")
-        .get(pk=entry.pk)
-    )
-    session, attendee = entry.session, entry.attendee
+    entry = _lock_entry(entry.pk)
     if not q_matches(live_offer_q(at), entry):
         raise InvalidState("This offer is no longer open: it lapsed, or was used.")
-    if attendee.registration.status != Registration.Status.CONFIRMED:
+    if entry.session.price > 0:
+        raise InvalidState(f"“{entry.session.title}” has a fee: pay it to add the session.")
+    return _redeem(entry, at)
+
+
+def session_offer_check(*, entry: SessionWaitlistEntry, at: datetime | None = None) -> None:
+    """Whether the offer can be taken up now (before its fee is paid): live, for a
+    confirmed registration, the session not started, not clashing with the attendee's
+    other sessions. Raises InvalidState or SessionClash as `session_offer_accept` does."""
+    at = at or timezone.now()
+    entry = SessionWaitlistEntry.objects.select_related("session", "attendee__registration").get(
+        pk=entry.pk
+    )
+    if not q_matches(live_offer_q(at), entry):
+        raise InvalidState("This offer is no longer open: it lapsed, or was used.")
+    _check_redeemable(entry, at)
+    chosen = [choice.session for choice in entry.attendee.choices.select_related("session")]
+    if entry.session not in chosen:
+        check_session_clashes([*chosen, entry.session])
+
+
+@transaction.atomic
+def session_offer_redeem_paid(
+    *, entry_id: int, amount: Decimal, at: datetime | None = None
+) -> SessionChoice:
+    """The offered session's fee was paid (`amount`, the session's price): add it to the
+    attendee's choices and the fee to the registration's total and what it paid.
+
+    The offer may have lapsed while the card was being paid: the session is still added
+    when a seat is free for it. Raises InvalidState (used, withdrawn, registration no
+    longer confirmed, session started or already chosen), SessionClash or SessionFull:
+    the caller refunds the payment.
+    """
+    at = at or timezone.now()
+    entry = _lock_entry(entry_id)
+    if entry.status not in (Status.OFFERED, Status.LAPSED):
+        raise InvalidState("This offer was used or withdrawn.")
+    if entry.attendee.choices.filter(session=entry.session).exists():
+        raise InvalidState(f"“{entry.session.title}” is already among the attendee's sessions.")
+    choice = _redeem(entry, at)
+    registration = Registration.objects.select_for_update().get(pk=entry.attendee.registration_id)
+    registration.subtotal += choice.price
+    registration.total += choice.price
+    registration.amount_paid += amount
+    registration.save(update_fields=["subtotal", "total", "amount_paid"])
+    return choice
+
+
+def _lock_entry(entry_id: int) -> SessionWaitlistEntry:
+    session = Session.objects.only("event_id").get(waitlist__pk=entry_id)
+    lock_event(session.event_id)
+    return (
+        SessionWaitlistEntry.objects.select_for_update(of=("self",))
+        .select_related("session", "attendee__registration")
+        .get(pk=entry_id)
+    )
+
+
+def _check_redeemable(entry: SessionWaitlistEntry, at: datetime) -> None:
+    if entry.attendee.registration.status != Registration.Status.CONFIRMED:
         raise InvalidState("Only attendees of a confirmed registration can add a session.")
-    if session.price > 0 or at >= session.starts_at:
-        raise InvalidState(f"“{session.title}” can no longer be added here.")
+    if at >= entry.session.starts_at:
+        raise InvalidState(f"“{entry.session.title}” has already started.")
+
+
+def _redeem(entry: SessionWaitlistEntry, at: datetime) -> SessionChoice:
+    """Turn the offer into a session choice (caller holds the event lock and the entry)."""
+    session, attendee = entry.session, entry.attendee
+    _check_redeemable(entry, at)
     chosen = [choice.session for choice in attendee.choices.select_related("session")]
     if session in chosen:  # added meanwhile another way: the offer has nothing left to do
         entry.status = Status.REDEEMED  # (its seat passes on at the next sweep)
@@ -163,7 +217,7 @@ def session_offer_accept(
     entry.status = Status.REDEEMED
     entry.save(update_fields=["status"])
     # The offer's seat becomes the choice's: counted without the offer, it must still fit.
-    taken = count_seats(event, at, session_ids={session.id})
+    taken = count_seats(entry.session.event, at, session_ids={session.id})
     left = seats_left(session.capacity, taken.sessions.get(session.id, 0))
     if left is not None and left < 1:
         raise SessionFull(f"“{session.title}” is full.")

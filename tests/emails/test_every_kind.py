@@ -124,7 +124,9 @@ def test_an_invoice_is_warned_of_three_days_before_its_due_date(api, event):
 @case(Kind.LATE_PAYMENT_REFUNDED)
 def test_a_late_payment_refunded_says_so(api, event):
     registration = registered(api, event, price="450.00")
-    notify.notify_late_payment_refunded(registration=registration, amount=Decimal("450.00"))
+    notify.notify_late_payment_refunded(
+        registration=registration, amount=Decimal("450.00"), payment_id=1
+    )
     subject, text, _ = read(Kind.LATE_PAYMENT_REFUNDED)
     assert subject == f"Your payment has been refunded: {registration.reference}"
     assert "the full amount has been refunded" in text and "450.00 USD" in text

@@ -86,7 +86,6 @@ def test_attendees_join_a_full_sessions_waiting_list_in_order(api, event, ticket
         ("another event's", "Unknown session for this event."),
         ("open to everyone", "This session is open to everyone: no need to wait."),
         ("with seats left", "This session has seats left: add it to the attendee's sessions."),
-        ("with a fee", "This session has a fee: its waiting list is not open online."),
         ("chosen already", "This session is already among the attendee's."),
     ],
 )
@@ -98,7 +97,6 @@ def test_waiting_for_a_session_that_needs_no_waiting_is_400_on_session(
         "another event's": SessionFactory(capacity=0),
         "open to everyone": SessionFactory(event=event, selectable=False, capacity=0),
         "with seats left": SessionFactory(event=event, capacity=5),
-        "with a fee": SessionFactory(event=event, price=Decimal("95.00"), capacity=0),
     }
     if which == "chosen already":
         # a second seat, taken by this attendee, then the workshop is full again

@@ -126,6 +126,11 @@ def late_payment_refunded(message: OutboxMessage) -> Email:
         heading=_("We refunded your payment in full"),
         paragraphs=[
             _(
+                "Your payment for “%(session)s” arrived when the session could no longer be added: its seat had gone to someone else, or it clashed with another session, or the registration was no longer confirmed. We are sorry: the full amount has been refunded to your card. Your registration is otherwise unchanged."
+            )
+            % {"session": message.context["session"]}
+            if message.context.get("session")
+            else _(
                 "Your payment arrived after your seat hold had ended, and the seats had meanwhile gone to someone else. We are sorry: the full amount has been refunded to your card."
             ),
         ],

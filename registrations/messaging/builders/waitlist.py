@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from registrations import invites
-from registrations.messaging.builders.common import attendee_of, when_text
+from registrations.messaging.builders.common import attendee_of, money, when_text
 from registrations.messaging.email import Email, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import SessionWaitlistEntry
@@ -26,6 +26,8 @@ def session_offer(message: OutboxMessage) -> Email:
     details = [(_("When"), when_text(event, session.starts_at, session.ends_at))]
     if session.room:
         details.append((_("Room"), session.room))
+    if session.price > 0:
+        details.append((_("Fee"), money(session.price, attendee.registration.currency)))
     return Email(
         subject=_("A seat is free for you: %(session)s") % {"session": session.title},
         heading=_("A seat in “%(session)s” is held for you") % {"session": session.title},
@@ -43,6 +45,11 @@ def session_offer(message: OutboxMessage) -> Email:
             _(
                 "Follow the link to add it to your sessions. It cannot be added if it takes "
                 "place at the same time as one of your other sessions: drop that one first."
+            ),
+            *(
+                [_("Its fee is paid by card on that page; once paid, the session is added.")]
+                if session.price > 0
+                else []
             ),
         ],
         details=details,
