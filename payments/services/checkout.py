@@ -207,12 +207,21 @@ def _settle_session_fee(payment: Payment, amount: Decimal) -> None:
         with transaction.atomic():
             session_offer_redeem_paid(entry_id=payment.session_offer_id, amount=amount)
     except Conflict:
-        _refund_late_payment(payment, amount, session=payment.session_offer.session.title)
+        entry = payment.session_offer
+        _refund_late_payment(
+            payment, amount, session=entry.session.title, to_email=entry.attendee.email
+        )
 
 
-def _refund_late_payment(payment: Payment, amount: Decimal, session: str = "") -> Refund:
+def _refund_late_payment(
+    payment: Payment, amount: Decimal, session: str = "", to_email: str = ""
+) -> Refund:
     registration_record_payment(registration_id=payment.registration_id, amount=amount)
     notify_late_payment_refunded(
-        registration=payment.registration, amount=amount, payment_id=payment.pk, session=session
+        registration=payment.registration,
+        amount=amount,
+        payment_id=payment.pk,
+        session=session,
+        to_email=to_email,
     )
     return refund_request(payment=payment, amount=amount, reason="Seats no longer available")

@@ -220,15 +220,20 @@ def notify_payment_failed(*, registration: Registration, reason: str, event_id: 
 
 
 def notify_late_payment_refunded(
-    *, registration: Registration, amount: Decimal, payment_id: int, session: str = ""
+    *,
+    registration: Registration,
+    amount: Decimal,
+    payment_id: int,
+    session: str = "",
+    to_email: str = "",
 ) -> None:
     """The buyer's payment came too late and `amount` goes back (sent after commit: the
     email states the amount, not what is recorded as refunded when it is rendered).
     `session`: the payment was the fee of that session, offered from its waiting list,
-    which could no longer be added."""
+    which could no longer be added; `to_email` then the attendee who paid it."""
     outbox_enqueue(
         kind=Kind.LATE_PAYMENT_REFUNDED,
-        to_email=registration.buyer_email,
+        to_email=to_email or registration.buyer_email,
         registration=registration,
         context={"refund": str(amount), "session": session},
         dedupe_key=f"late_payment_refunded:{payment_id}",

@@ -177,6 +177,7 @@ def test_a_fee_paid_after_the_seat_went_to_someone_else_is_refunded_in_full(
     assert registration.total == 0
     assert registration.amount_paid == registration.amount_refunded == FEE
     [refunded] = [m for m in mail.outbox if "refunded" in m.subject]
+    assert refunded.to == ["next@example.org"]  # the attendee who paid it
     assert "Simulation lab" in refunded.body and "95.00" in refunded.body
 
 
