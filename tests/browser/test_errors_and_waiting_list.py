@@ -1,5 +1,5 @@
 """The pages a person meets when something is in the way: a mistake in the form, two
-workshops at once, a sold-out ticket, registration closed."""
+workshops at once, a sold-out ticket or workshop, registration closed."""
 
 from datetime import timedelta
 
@@ -7,8 +7,9 @@ import pytest
 from django.utils import timezone
 
 from events.models import Event
-from registrations.models import WaitlistEntry
-from tests.browser.helpers import congress
+from registrations.models import SessionChoice, SessionWaitlistEntry, WaitlistEntry
+from tests.browser.helpers import congress, fill_card
+from tests.payments.helpers import card_token
 from tests.registrations.helpers import attendee, body, register
 
 # Without the package (an old virtualenv) these tests skip instead of breaking collection.
@@ -94,3 +95,53 @@ def test_closed_registration_says_so(page, live_server, audit, shoot):
     expect(page.locator("main form")).to_have_count(0)
     audit(page, "registration closed")
     shoot(page, "closed")
+
+
+def test_a_full_paid_workshop_offered_from_its_waiting_list_is_paid_and_added(
+    page, live_server, api, stripe, audit, shoot
+):
+    """The only seat of a paid workshop frees up: the attendee waiting opens the offer,
+    pays the workshop's fee by card on the Stripe.js stand-in, and has the workshop."""
+    c = congress()
+    c.workshop_a.capacity = 1
+    c.workshop_a.save()
+    holder = register(api, c.event, body(attendee(c.non_member, [c.workshop_a])))
+    pay_by_api(api, stripe, holder.json())
+    waiting = register(api, c.event, body(attendee(c.non_member, email="lin@example.org")))
+    data = pay_by_api(api, stripe, waiting.json())
+    person = data["attendees"][0]["id"]
+    joined = api.post(
+        f"/api/v1/registrations/{waiting.json()['token']}/attendees/{person}/waitlist/",
+        {"session": c.workshop_a.id},
+        format="json",
+    )
+    assert joined.status_code == 201, joined.json()
+    api.post(f"/api/v1/registrations/{holder.json()['token']}/cancel/")
+    entry = SessionWaitlistEntry.objects.get(attendee_id=person, status="offered")
+
+    page.goto(live_server.url + entry.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your waiting-list offer")
+    expect(page.get_by_text("This session has a fee of 295.00 USD")).to_be_visible()
+    audit(page, "paid session offer")
+    page.get_by_role("link", name="Pay and add this session").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pay the session's fee")
+    fill_card(page)
+    audit(page, "session fee card page")
+    shoot(page, "session-fee")
+    page.get_by_role("button", name="Pay 295.00 USD").click()
+
+    expect(page.get_by_role("status")).to_contain_text("is now among your sessions")
+    expect(page.get_by_text("This offer has been used")).to_be_visible()
+    audit(page, "offer page after paying")
+    assert SessionChoice.objects.filter(attendee_id=person, session=c.workshop_a).exists()
+
+
+def pay_by_api(api, stripe, data) -> dict:
+    answer = api.post(
+        f"/api/v1/registrations/{data['token']}/payment/card/",
+        {"payment_method": card_token(stripe)},
+        format="json",
+    )
+    assert answer.json()["status"] == "confirmed", answer.json()
+    return answer.json()
