@@ -52,6 +52,36 @@ def registration_by_token_or_404(*, token: str) -> Registration:
         raise Http404 from exc
 
 
+def attendee_by_own_token(*, token: str) -> Attendee:
+    """The attendee whose own secret link is `token`, with their registration, event,
+    ticket type and sessions. Raises Attendee.DoesNotExist; constant-time final check."""
+    if not token or len(token) > 64:
+        raise Attendee.DoesNotExist
+    attendee = (
+        Attendee.objects.select_related("registration__event__venue", "ticket_type")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session").order_by(
+                    "session__starts_at"
+                ),
+            )
+        )
+        .filter(token=token)
+        .first()
+    )
+    if attendee is None or not hmac.compare_digest(attendee.token, token):
+        raise Attendee.DoesNotExist
+    return attendee
+
+
+def attendee_by_own_token_or_404(*, token: str) -> Attendee:
+    try:
+        return attendee_by_own_token(token=token)
+    except Attendee.DoesNotExist as exc:
+        raise Http404 from exc
+
+
 def waitlist_offer_by_token(*, token: str) -> WaitlistEntry:
     if not token or len(token) > 64:
         raise WaitlistEntry.DoesNotExist

@@ -10,6 +10,7 @@ from registrations.ce.certificates import certificate_pdf
 from registrations.messaging.builders.common import (
     attendee_of,
     event_details,
+    own_link,
     when_text,
 )
 from registrations.messaging.email import Calendar, Email, NothingToSend
@@ -42,7 +43,7 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
         heading=_("See you at %(event)s") % {"event": event.name},
         paragraphs=paragraphs,
         details=details,
-        actions=[(_("Your registration"), invites.manage_url(registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         calendar_links=invites.calendar_links([entry]),
         calendar=Calendar(
             "REQUEST", invites.invite(attendee, entry, method="REQUEST", to_email=message.to_email)
@@ -83,7 +84,7 @@ def session_invite(message: OutboxMessage) -> Email:
             (_("When"), when_text(event, session.starts_at, session.ends_at)),
             (_("Where"), entry.location),
         ],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=own_link(message, attendee),
         calendar_links=[] if method == "CANCEL" else invites.calendar_links([entry]),
         calendar=Calendar(
             method, invites.invite(attendee, entry, method=method, to_email=message.to_email)
@@ -135,7 +136,7 @@ def event_changed(message: OutboxMessage) -> Email:
             % {"what": what}
         ],
         details=[(_("When"), when), (_("Where"), entry.location)],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         calendar_links=invites.calendar_links([entry]),
         calendar=Calendar(
             "REQUEST", invites.invite(attendee, entry, method="REQUEST", to_email=message.to_email)
@@ -162,7 +163,7 @@ def reminder(message: OutboxMessage) -> Email:
             % {"name": attendee.first_name, "code": attendee.badge_code}
         ],
         details=details,
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
     )
 
 
@@ -197,7 +198,7 @@ def certificate(message: OutboxMessage) -> Email:
             )
             % {"name": attendee.first_name}
         ],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         attachments=[
             (
                 f"certificate-{attendee.registration.reference}.pdf",
