@@ -27,6 +27,7 @@ class AuditEntry(models.Model):
         CERTIFICATES_RELEASE = "certificates_release", _("Certificates released")
         EVENT_UPDATE = "event_update", _("Event changed")
         RESEND = "resend", _("Confirmation resent")
+        ROLE_CHANGE = "role_change", _("Team role given, changed or removed")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

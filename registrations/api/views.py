@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.api import unpaginated
 from events.models import Event, TicketType
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 from events.selectors import event_catalogue_cached_or_404
 from payments.errors import PaymentUnavailable
 from payments.selectors import checkout_data
@@ -144,14 +144,14 @@ class OrganizerPromoCodeListView(APIView):
 
     @extend_schema(responses=s.PromoCodeSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         codes = promo_codes_with_uses(event=event, at=timezone.now())
         results = s.PromoCodeSerializer(codes, many=True).data
         return Response(unpaginated(results))
 
     @extend_schema(request=s.PromoCodeInputSerializer, responses={201: s.PromoCodeSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.PromoCodeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         promo = promo_code_create(event=event, **data.validated_data)
