@@ -28,6 +28,7 @@ class AuditEntry(models.Model):
         EVENT_UPDATE = "event_update", _("Event changed")
         RESEND = "resend", _("Confirmation resent")
         ROLE_CHANGE = "role_change", _("Team role given, changed or removed")
+        LINKS_SENT = "links_sent", _("Registration links emailed on request")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,15 +3,19 @@ their ticket, sessions, invites, CE credit and certificate; they change their ow
 credentials and sessions and join a full session's waiting list. They never see the other
 attendees or the buyer, and cannot cancel or pay: that is the buyer's link.
 
+Also "find my registration" (/registrations/find/): the links of an address, emailed to it.
+
 Each view parses input, calls one service, then renders or redirects with a message.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import Conflict
@@ -24,6 +28,7 @@ from registrations.forms.waitlist import SessionWaitlistForm
 from registrations.invites import attendee_feed
 from registrations.models import Attendee, Registration
 from registrations.services.attendees import DETAIL_FIELDS, attendee_change
+from registrations.services.find import registration_links_request
 from registrations.services.session_waitlist import session_waitlist_join
 from registrations.views import (
     AttendeeBlock,
@@ -155,6 +160,23 @@ def attendee_own_attestation(request: HttpRequest, token: str) -> HttpResponse:
     attendee = _attendee_or_404(token)
     attestation_submit_from_page(request, attendee)
     return _back(attendee, f"#attendee-{attendee.id}-ce")
+
+
+class FindForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("Your email address"), max_length=254)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def find_registration(request: HttpRequest) -> HttpResponse:
+    """Find my registration: the links go to the address by email; the page says the
+    same whether or not the address registered."""
+    if request.method != "POST":
+        return render(request, "registrations/find.html", {"form": FindForm()})
+    form = FindForm(request.POST)
+    if not form.is_valid():
+        return render(request, "registrations/find.html", {"form": form}, status=400)
+    registration_links_request(email=form.cleaned_data["email"])
+    return render(request, "registrations/find.html", {"form": None, "sent": True})
 
 
 @require_GET

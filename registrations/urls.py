@@ -12,7 +12,8 @@ urlpatterns = [
     path("register/<slug:slug>/waitlist/", waitlist_views.waitlist_join_view, name="waitlist_join"),
     path("waitlist/<str:token>/", waitlist_views.waitlist_offer, name="waitlist_offer"),
     path("waitlist/sessions/<str:token>/", waitlist_views.session_offer, name="session_offer"),
-    # The attendee's own link (before "<token>/", which would take "attendee" for a token).
+    # Before "<token>/", which would take "find" or "attendee" for a token.
+    path("find/", attendee_views.find_registration, name="find"),
     path("attendee/<str:token>/", attendee_views.attendee_own, name="attendee_own"),
     path("attendee/<str:token>/edit/", attendee_views.attendee_own_edit, name="attendee_own_edit"),
     path(

@@ -117,6 +117,10 @@ class AttendeeOwnChangeSerializer(serializers.Serializer):
         return attrs
 
 
+class FindInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
 class WaitlistJoinSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     first_name = serializers.CharField(max_length=100)

@@ -9,6 +9,10 @@ urlpatterns = [
         name="api-registration-create",
     ),
     path("events/<slug:slug>/waitlist/", views.WaitlistJoinView.as_view(), name="api-waitlist"),
+    # Before "registrations/<token>/", which would take "find" for a token.
+    path(
+        "registrations/find/", views.RegistrationFindView.as_view(), name="api-registrations-find"
+    ),
     path("attendees/<str:token>/", attendee_own.AttendeeOwnView.as_view(), name="api-attendee-own"),
     path(
         "attendees/<str:token>/waitlist/",

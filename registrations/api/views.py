@@ -20,12 +20,14 @@ from registrations import selectors
 from registrations.api import serializers as s
 from registrations.models import Registration
 from registrations.services.attendees import attendee_change
+from registrations.services.find import registration_links_request
 from registrations.services.promo import promo_code_create, promo_codes_with_uses
 from registrations.services.registration import registration_create
 from registrations.services.session_waitlist import session_waitlist_join
 from registrations.services.waitlist import waitlist_join
 
 REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.md).")
+FIND_ANSWER = "If this address has registrations, an email with their links is on its way to it."
 
 
 def _public_event(slug: str) -> Event:
@@ -137,6 +139,19 @@ class AttendeeWaitlistView(APIView):
         return Response(
             s.SessionWaitlistEntrySerializer(entry).data, status=status.HTTP_201_CREATED
         )
+
+
+class RegistrationFindView(APIView):
+    """Find my registration: 202 with the same answer whether or not the address is
+    known; the links go to the address by email. Throttled per client (`find`) and per
+    address (a few emails an hour, however many requests)."""
+
+    @extend_schema(request=s.FindInputSerializer, responses={202: s.FindInputSerializer})
+    def post(self, request: Request) -> Response:
+        data = s.FindInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration_links_request(email=data.validated_data["email"])
+        return Response({"detail": FIND_ANSWER}, status=status.HTTP_202_ACCEPTED)
 
 
 class OrganizerPromoCodeListView(APIView):
