@@ -7,6 +7,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -17,7 +18,7 @@ from django.utils import timezone
 from config.transactions import outside_transactions
 from registrations.invites import attendee_manage_url, manage_url
 from registrations.messaging.builders import BUILDERS
-from registrations.messaging.email import Email, NothingToSend
+from registrations.messaging.email import Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,23 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
         mail.attach(email.calendar.filename, email.calendar.content, "application/ics")
     for filename, content, mimetype in email.attachments:
         mail.attach(filename, content, mimetype)
+    for image in email.images:
+        mail.attach(_inline_image(image))
     return mail
+
+
+def _inline_image(image: InlineImage) -> MIMEPart:
+    """An image the HTML body shows by its Content-ID (inline, not a download)."""
+    part = MIMEPart()
+    part.set_content(
+        image.content,
+        maintype="image",
+        subtype=image.subtype,
+        disposition="inline",
+        filename=f"{image.cid}.{image.subtype}",
+        cid=f"<{image.cid}>",
+    )
+    return part
 
 
 _connection = None

@@ -1,6 +1,9 @@
 """Emails to each attendee: confirmation and invites, changes, reminders, offers,
 certificates."""
 
+import io
+
+import segno
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -13,7 +16,7 @@ from registrations.messaging.builders.common import (
     own_link,
     when_text,
 )
-from registrations.messaging.email import Calendar, Email, NothingToSend
+from registrations.messaging.email import Calendar, Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import SessionChoice
 
@@ -26,6 +29,7 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
     sessions = [c.session for c in attendee.choices.prefetch_related("session")]
     details = [
         (_("Ticket"), attendee.ticket_type.name),
+        (_("Badge code"), attendee.badge_code),  # also as the QR code below, for the desk
         *event_details(event, joins_online=attendee.joins_online),
     ]
     for session in sessions:
@@ -48,6 +52,18 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
         calendar=Calendar(
             "REQUEST", invites.invite(attendee, entry, method="REQUEST", to_email=message.to_email)
         ),
+        images=[badge_qr(attendee)],
+    )
+
+
+def badge_qr(attendee) -> InlineImage:
+    """The attendee's badge code as a QR code the check-in desk scans from a phone."""
+    buffer = io.BytesIO()
+    segno.make_qr(attendee.badge_code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return InlineImage(
+        cid=f"badge-{attendee.pk}",
+        content=buffer.getvalue(),
+        alt=_("Badge QR code %(code)s") % {"code": attendee.badge_code},
     )
 
 
