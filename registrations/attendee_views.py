@@ -80,7 +80,7 @@ def _own_page(
     )
     context = {
         "attendee": attendee,
-        "block": block,
+        "own_block": block,
         "registration": registration,
         "event": event,
         "status_label": Registration.Status(registration.effective_status).label,

@@ -113,6 +113,7 @@ def test_the_attendee_page_shows_only_her_and_saves_her_details(client, group):
     assert "Omar" in html and "Nadia" not in html and "Pia" not in html
     assert "buyer@example.org" not in html and data["token"] not in html
     assert "Cancel this registration" not in html and "Pay now" not in html
+    assert f'action="/registrations/attendee/{token}/edit/"' in html  # her forms post to her link
     omar = Attendee.objects.get(pk=data["attendees"][1]["id"])
     prefix = f"attendee-{omar.id}"
     saved = client.post(
