@@ -161,3 +161,33 @@ def test_attendee_emails_carry_their_own_link_not_the_buyers(group):
     text = email.body + "".join(str(alt[0]) for alt in email.alternatives)
     assert own_token(data, 1) in text
     assert data["token"] not in text
+
+
+def test_her_calendar_holds_the_event_and_only_her_sessions(client, group):
+    data, session, _ = group
+    calendar = client.get(f"/registrations/attendee/{own_token(data, 2)}/calendar.ics")
+    assert calendar.status_code == 200 and calendar["Content-Type"].startswith("text/calendar")
+    assert session.title not in calendar.content.decode()  # Pia chose no session
+    mine = client.get(f"/registrations/attendee/{own_token(data, 0)}/calendar.ics")
+    assert session.title in mine.content.decode()
+
+
+def test_her_certificate_waits_for_the_release(client, group):
+    data, _, _ = group
+    answer = client.get(
+        f"/registrations/attendee/{own_token(data, 0)}/certificate.pdf",
+        HTTP_ACCEPT="application/json",
+    )
+    assert answer.status_code == 409 and answer.json()["code"] == "not_available"
+
+
+def test_guessing_attendee_links_is_throttled(api, client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.THROTTLE_RATES = {**settings.THROTTLE_RATES, "token_miss": "3/minute"}
+    answers = [api.get(f"/api/v1/attendees/guess{n}/").status_code for n in range(3)]
+    assert answers == [404, 404, 404]
+    assert api.get("/api/v1/attendees/guess-again/").status_code == 429
+    assert client.get("/registrations/attendee/guess-again/").status_code == 429
+    cache.clear()
