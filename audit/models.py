@@ -29,6 +29,7 @@ class AuditEntry(models.Model):
         RESEND = "resend", _("Confirmation resent")
         ROLE_CHANGE = "role_change", _("Team role given, changed or removed")
         LINKS_SENT = "links_sent", _("Registration links emailed on request")
+        ATTENDEE_OWN_CHANGE = "attendee_own_change", _("Attendee changed own details (own link)")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -9,7 +9,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from events.models import Event
-from events.permissions import Perm, events_managed_by, user_can, user_is_organizer
+from events.permissions import (
+    Perm,
+    events_managed_by,
+    events_where,
+    user_can,
+    user_can_somewhere,
+    user_is_organizer,
+)
 
 EVENT_FILTER_NAMES = ("event", "registration__event", "session__event")
 
@@ -32,7 +39,7 @@ class EventScopedAdmin:
         return not request.user.is_superuser
 
     def _may_somewhere(self, request: HttpRequest, perm) -> bool:
-        return any(user_can(request.user, e, perm) for e in events_managed_by(request.user))
+        return user_can_somewhere(request.user, perm)
 
     def get_queryset(self, request: HttpRequest):
         queryset = super().get_queryset(request)
@@ -53,11 +60,7 @@ class EventScopedAdmin:
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "event" and self._scoped(request):
             kwargs["queryset"] = Event.objects.filter(
-                pk__in=[
-                    e.pk
-                    for e in events_managed_by(request.user)
-                    if user_can(request.user, e, self.change_perm)
-                ]
+                pk__in=events_where(request.user, self.change_perm)
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -57,18 +57,44 @@ def user_is_organizer(user: AbstractBaseUser | AnonymousUser) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
+def _roles_of(user: AbstractBaseUser) -> dict[int, str]:
+    """Every role of the user, by event id: one query per user object (a request's)."""
+    roles = user.__dict__.get("_event_roles")
+    if roles is None:
+        roles = dict(EventRole.objects.filter(user=user).values_list("event_id", "role"))
+        user.__dict__["_event_roles"] = roles
+    return roles
+
+
 def role_of(user: AbstractBaseUser | AnonymousUser, event: Event) -> str | None:
     """The user's role on `event` ("owner" for superusers), or None."""
     if not user_is_organizer(user):
         return None
     if user.is_superuser:
         return Role.OWNER
-    cache = user.__dict__.setdefault("_event_roles", {})  # one query per event and request
-    if event.pk not in cache:
-        cache[event.pk] = (
-            EventRole.objects.filter(event=event, user=user).values_list("role", flat=True).first()
-        )
-    return cache[event.pk]
+    return _roles_of(user).get(event.pk)
+
+
+def user_can_somewhere(
+    user: AbstractBaseUser | AnonymousUser, perm: Perm | tuple[Perm, ...]
+) -> bool:
+    """Whether some event's role of the user grants `perm` (for the admin's lists)."""
+    if not user_is_organizer(user):
+        return False
+    if user.is_superuser:
+        return True
+    wanted = set(perm if isinstance(perm, tuple) else (perm,))
+    return any(ROLE_PERMISSIONS[role] & wanted for role in _roles_of(user).values())
+
+
+def events_where(
+    user: AbstractBaseUser | AnonymousUser, perm: Perm | tuple[Perm, ...]
+) -> list[int]:
+    """Ids of the events whose role of the user grants `perm` (not for superusers)."""
+    if not user_is_organizer(user):
+        return []
+    wanted = set(perm if isinstance(perm, tuple) else (perm,))
+    return [e for e, role in _roles_of(user).items() if ROLE_PERMISSIONS[role] & wanted]
 
 
 def permissions_on(user: AbstractBaseUser | AnonymousUser, event: Event) -> frozenset[Perm]:

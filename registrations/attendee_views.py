@@ -27,7 +27,7 @@ from registrations.forms.manage import SessionSwapForm
 from registrations.forms.waitlist import SessionWaitlistForm
 from registrations.invites import attendee_feed
 from registrations.models import Attendee, Registration
-from registrations.services.attendees import DETAIL_FIELDS, attendee_change
+from registrations.services.attendees import DETAIL_FIELDS, attendee_own_change
 from registrations.services.find import registration_links_request
 from registrations.services.session_waitlist import session_waitlist_join
 from registrations.views import (
@@ -110,7 +110,7 @@ def attendee_own_edit(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         return _own_page(request, attendee, bound=form, status=400)
     try:
-        attendee_change(attendee=attendee, **form.service_changes())
+        attendee_own_change(attendee=attendee, **form.service_changes())
     except ValidationError as exc:
         service_errors_to_form(form, exc)
         return _own_page(request, attendee, bound=form, status=400)

@@ -16,7 +16,7 @@ from registrations.ce import selectors as ce_selectors
 from registrations.ce import services as ce_services
 from registrations.ce.api import AttestationInputSerializer, credits_data
 from registrations.models import Attendee
-from registrations.services.attendees import attendee_change
+from registrations.services.attendees import attendee_own_change
 from registrations.services.session_waitlist import session_waitlist_join
 
 ATTENDEE_RESPONSE = OpenApiResponse(description="The attendee's own view (see API.md).")
@@ -66,7 +66,7 @@ class AttendeeOwnView(APIView):
         attendee = _attendee_or_404(token)
         data = s.AttendeeOwnChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        attendee_change(attendee=attendee, **data.validated_data)
+        attendee_own_change(attendee=attendee, **data.validated_data)
         return Response(attendee_own_data(_attendee_or_404(token), request))
 
 

@@ -214,3 +214,23 @@ def attendee_change(
     if sessions is not None:
         attendee = attendee_sessions_change(attendee=attendee, session_ids=sessions, at=at)
     return attendee
+
+
+@transaction.atomic
+def attendee_own_change(
+    *, attendee: Attendee, sessions: list[int] | None = None, at: datetime | None = None, **details
+) -> Attendee:
+    """A change an attendee makes from their own link, as attendee_change but never their
+    email (handing the seat to someone else is the buyer's decision); the audit log
+    records which fields changed (never their values). Raises as attendee_change."""
+    if "email" in details:
+        raise ValidationError({"email": ["Ask the person who registered you to change it."]})
+    attendee = attendee_change(attendee=attendee, sessions=sessions, at=at, **details)
+    fields = sorted(details) + (["sessions"] if sessions is not None else [])
+    audit_record(
+        action=AuditEntry.Action.ATTENDEE_OWN_CHANGE,
+        event=attendee.registration.event,
+        target=attendee.registration.reference,
+        details={"attendee": attendee.pk, "fields": fields},
+    )
+    return attendee

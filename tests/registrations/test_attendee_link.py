@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from audit.models import AuditEntry
 from registrations.messaging.delivery import render
 from registrations.messaging.models import OutboxMessage
 from registrations.models import Attendee, Registration
@@ -70,6 +71,9 @@ def test_an_attendee_changes_her_own_credentials_and_nobody_elses(api, group):
     nadia, omar = (Attendee.objects.get(pk=a["id"]) for a in data["attendees"][:2])
     assert nadia.credentials == {"license_number": "RN123", "license_state": "MA"}
     assert omar.credentials == {}
+    [entry] = AuditEntry.objects.filter(action="attendee_own_change")
+    assert entry.details == {"attendee": nadia.pk, "fields": ["credentials", "profession"]}
+    assert entry.actor is None and entry.target == data["reference"]
     refused = api.patch(f"/api/v1/attendees/{token}/", {"email": "x@example.org"}, format="json")
     assert refused.status_code == 400 and "email" in refused.json()["errors"]
     assert Attendee.objects.get(pk=nadia.pk).email == "nadia@example.org"
