@@ -185,6 +185,8 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "expires_at"], name="registration_seats_idx"),
             models.Index(fields=["status", "expires_at"], name="registration_sweep_idx"),
+            # "Find my registration" looks registrations up by the buyer's address.
+            models.Index(fields=["buyer_email"], name="registration_buyer_email_idx"),
         ]
         constraints = [
             models.CheckConstraint(

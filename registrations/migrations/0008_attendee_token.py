@@ -1,5 +1,6 @@
 """Each attendee gets a secret link of their own: a token per existing attendee (each its
-own random value), then unique and required."""
+own random value), then unique and required. Registrations are found by the buyer's
+address ("find my registration")."""
 
 import secrets
 
@@ -24,6 +25,10 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=64, null=True, editable=False),
         ),
         migrations.RunPython(fill_tokens, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="registration",
+            index=models.Index(fields=["buyer_email"], name="registration_buyer_email_idx"),
+        ),
         migrations.AlterField(
             model_name="attendee",
             name="token",
