@@ -333,3 +333,19 @@ def test_the_check_in_role_finds_checks_in_and_prints_a_badge_and_nothing_else(c
     assert badge.status_code == 200 and badge["Content-Type"] == "application/pdf"
     assert client.get("/api/v1/organizer/events/congress/badges.pdf").status_code == 403
     assert client.get("/organizer/events/congress/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_admin_page_answers_each_role_without_an_error(client, scene, role):
+    from django.contrib import admin
+
+    client.force_login(member(scene["event"], role))
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
+        assert changelist.status_code in (200, 403), info
+        first = model.objects.order_by("pk").first()
+        if first is not None:
+            change = client.get(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+            assert change.status_code in (200, 302, 403), info  # 302: not theirs to see
+    assert client.get(reverse("admin:index")).status_code == 200
