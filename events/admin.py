@@ -159,6 +159,8 @@ def _save_team(model_admin, request, event: Event, formset) -> None:
             continue
         username = data["user"].get_username()
         changes.append((team_member_set, {"username": username, "role": data["role"]}))
+    # What the admin's history message reads of a saved formset: saved here by the service.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
     for change, kwargs in changes:
         try:
             change(event=event, **kwargs)

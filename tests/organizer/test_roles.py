@@ -340,7 +340,7 @@ def test_every_admin_page_answers_each_role_without_an_error(client, scene, role
     from django.contrib import admin
 
     client.force_login(member(scene["event"], role))
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         info = (model._meta.app_label, model._meta.model_name)
         changelist = client.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert changelist.status_code in (200, 403), info
