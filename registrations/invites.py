@@ -34,7 +34,8 @@ def attendee_event_entry(attendee: Attendee, *, cancelled: bool = False) -> Cale
     return event_entry(
         registration.event,
         uid=uid_for(f"att{attendee.pk}-event{registration.event_id}"),
-        manage_url=attendee_manage_url(attendee),
+        # A cancelled entry may go to a person replaced: it carries no one's link.
+        manage_url="" if cancelled else attendee_manage_url(attendee),
         virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )
@@ -45,7 +46,7 @@ def attendee_session_entry(choice: SessionChoice, *, cancelled: bool = False) ->
     return session_entry(
         choice.session,
         uid=uid_for(f"att{attendee.pk}-choice{choice.pk}"),
-        manage_url=attendee_manage_url(attendee),
+        manage_url="" if cancelled else attendee_manage_url(attendee),
         virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )

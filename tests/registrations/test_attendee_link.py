@@ -155,7 +155,11 @@ def test_a_substitute_gets_a_new_link_and_the_previous_one_stops_working(api, cl
     new_token = new_url.rstrip("/").rsplit("/", 1)[-1]
     assert api.get(f"/api/v1/attendees/{new_token}/").json()["first_name"] == "Noor"
     welcome = OutboxMessage.objects.get(kind="attendee_confirmation", to_email="noor@example.org")
-    assert welcome.attendee.get_absolute_url() in new_url
+    email = render(welcome)
+    text = email.body + "".join(str(alt[0]) for alt in email.alternatives)
+    assert new_token in text and old_token not in text  # the substitute's own, new link
+    told = render(OutboxMessage.objects.get(kind="substitution", to_email="nadia@example.org"))
+    assert new_token not in told.body + "".join(str(alt[0]) for alt in told.alternatives)
 
 
 def test_attendee_emails_carry_their_own_link_not_the_buyers(group):
