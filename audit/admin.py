@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from audit.models import AuditEntry
+from events.admin_scope import EventScopedAdmin
+from events.permissions import Perm
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(EventScopedAdmin, admin.ModelAdmin):
     """Read-only: the log is written by the application, never edited by hand."""
 
     list_display = ["created_at", "action", "actor_username", "event", "target", "ip_address"]
@@ -12,6 +14,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["target", "actor_username"]
     list_select_related = ["event"]
     date_hierarchy = "created_at"
+    view_perm = change_perm = Perm.TEAM
     readonly_fields = [
         "created_at",
         "action",

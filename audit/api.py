@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from audit.models import AuditEntry
 from audit.selectors import audit_entries_for_event
 from config.api import Pagination
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 
 
 class AuditFilterSerializer(serializers.Serializer):
@@ -50,7 +50,7 @@ class EventAuditLogView(APIView):
         responses=AuditEntrySerializer(many=True),
     )
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.TEAM)
         filters = AuditFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         entries = audit_entries_for_event(event=event, **filters.validated_data)

@@ -7,7 +7,8 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         # `events` imports no other app: it tells its listeners what organizers edited.
-        from audit.services import audit_event_edited
-        from events.changes import on_event_edited
+        from audit.services import audit_event_edited, audit_team_changed
+        from events.changes import on_event_edited, on_team_changed
 
         on_event_edited(audit_event_edited)
+        on_team_changed(audit_team_changed)

@@ -27,6 +27,9 @@ class AuditEntry(models.Model):
         CERTIFICATES_RELEASE = "certificates_release", _("Certificates released")
         EVENT_UPDATE = "event_update", _("Event changed")
         RESEND = "resend", _("Confirmation resent")
+        ROLE_CHANGE = "role_change", _("Team role given, changed or removed")
+        LINKS_SENT = "links_sent", _("Registration links emailed on request")
+        ATTENDEE_OWN_CHANGE = "attendee_own_change", _("Attendee changed own details (own link)")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -111,3 +111,15 @@ def audit_event_edited(*, event: Event, fields: list[str], via: str = "") -> Non
     if via:
         details["via"] = via
     audit_record(action=AuditEntry.Action.EVENT_UPDATE, event=event, details=details)
+
+
+def audit_team_changed(
+    *, event: Event, username: str, role: str | None, previous: str | None
+) -> None:
+    """Listener of events.changes: a role on the event was given, changed or taken away."""
+    audit_record(
+        action=AuditEntry.Action.ROLE_CHANGE,
+        event=event,
+        target=username,
+        details={"role": role, "previous_role": previous},
+    )

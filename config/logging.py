@@ -22,15 +22,16 @@ from typing import Any
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
 # A path segment after these prefixes is a secret token, except the keywords of the
-# routes that share the prefix (register/, waitlist/, waitlist/sessions/, stripe/webhook/). Organizer URLs
+# routes that share the prefix (register/, waitlist/, waitlist/sessions/, find/,
+# stripe/webhook/); attendees' own links too (/registrations/attendee/, /api/v1/attendees/). Organizer URLs
 # carry a registration's reference there, and admin URLs a model's name: neither is a
 # secret, they are left alone.
 _TOKEN_PATH = re.compile(
     r"(?P<keep>/admin|/organizer(?:/events/[^/\s?#]+)?)?"
-    r"(?P<lead>(?:/api/v1)?/(?:registrations/(?:waitlist/(?:sessions/)?)?|payments/))"
+    r"(?P<lead>/api/v1/attendees/|(?:/api/v1)?/(?:registrations/(?:waitlist/(?:sessions/)?|attendee/)?|payments/))"
     r"(?P<token>[^/?#&\s\"'<>]+)"
 )
-_NOT_TOKENS = frozenset({"register", "waitlist", "stripe", "[token]"})
+_NOT_TOKENS = frozenset({"register", "waitlist", "stripe", "find", "[token]"})
 _TOKEN_PARAM = re.compile(r"(?P<lead>[?&](?:offer|token|client_secret)=)[^&#\s\"'<>]+")
 _EMAIL = re.compile(r"[\w.+'-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+")
 _STRIPE_SECRET = re.compile(

@@ -111,6 +111,10 @@ class RegisterPageThrottle(RuleThrottle):
     scope = "register_page"
 
 
+class PageFindThrottle(RuleThrottle):
+    scope = "find"  # one count with the API's
+
+
 class PageTokenMissThrottle(FailureThrottle):
     scope = "token_miss"  # one count with the API's: guessing is guessing
 
@@ -120,6 +124,7 @@ class PagePromoMissThrottle(FailureThrottle):
 
 
 REGISTER_VIEWS = frozenset({"registrations:register", "registrations:waitlist_join"})
+FIND_VIEW = "registrations:find"
 TOKEN_NAMESPACES = frozenset({"registrations", "payments"})
 PROMO_FIELD = "order-promo_code"
 # Django renders a field's errors with this id; the registration form's promo code
@@ -136,7 +141,8 @@ TOO_MANY = """{% extends "base.html" %}{% load i18n %}
 class PageRateLimitMiddleware:
     """Per-IP limits for the attendee pages, the HTML side of config.throttling:
 
-    - POSTs of the registration and waiting-list forms (`register_page`);
+    - POSTs of the registration and waiting-list forms (`register_page`), and of the
+      "find my registration" form (`find`, shared with the API);
     - unknown tokens: pages addressed by a token that answer 404 count, and once there
       were too many, those pages answer 429 (`token_miss`, shared with the API);
     - refused promo codes: a form post whose promo code was refused counts, and once
@@ -158,6 +164,10 @@ class PageRateLimitMiddleware:
         match = request.resolver_match
         if match is None or match.namespace not in TOKEN_NAMESPACES:
             return None
+        if request.method == "POST" and match.view_name == FIND_VIEW:
+            limiter = PageFindThrottle()
+            if not limiter.allow_request(request, None):
+                return too_many(request, limiter.wait())
         if request.method == "POST" and match.view_name in REGISTER_VIEWS:
             limiter = RegisterPageThrottle()
             if not limiter.allow_request(request, None):

@@ -244,6 +244,7 @@ REST_FRAMEWORK = {
     # Each throttle picks the URLs it applies to; rates are THROTTLE_RATES below.
     "DEFAULT_THROTTLE_CLASSES": [
         "config.throttling.RegisterThrottle",
+        "config.throttling.FindThrottle",
         "config.throttling.TokenLookupThrottle",
         "config.throttling.TokenMissThrottle",
         "config.throttling.PromoMissThrottle",
@@ -364,6 +365,7 @@ _production_rates = {
     "token_miss": (20, "minute"),  # unknown tokens (404), API and pages
     "promo_miss": (10, "minute"),  # promo codes refused, API and form
     "auth_failure": (10, "minute"),  # wrong organizer API tokens
+    "find": (10, "hour"),  # "find my registration", API and form (emails: 3/address/hour)
 }
 THROTTLE_RATES = {
     scope: f"{count if not DEBUG else count * 100}/{period}"

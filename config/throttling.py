@@ -8,7 +8,9 @@ can lower them); a scope missing there has no limit:
 - `token_miss`: requests for unknown tokens (404), API and pages together: guessing;
 - `promo_miss`: registrations refused for their promo code, API and form together;
 - `auth_failure`: organizer API requests with a wrong token;
-- `register_page`: POSTs of the HTML registration and waiting-list forms.
+- `register_page`: POSTs of the HTML registration and waiting-list forms;
+- `find`: "find my registration" requests, API and form together (the emails are also
+  limited per address: registrations.messaging.notify.notify_registration_links).
 
 The throttles are DRF's DEFAULT_THROTTLE_CLASSES; each decides from the resolved URL
 whether it applies, so the views need not know. Failures are counted after the fact:
@@ -34,6 +36,7 @@ from config.cache import CACHE_ERRORS, warn_cache_down
 logger = logging.getLogger(__name__)
 
 REGISTER_URL_NAMES = frozenset({"api-registration-create", "api-waitlist"})
+FIND_URL_NAMES = frozenset({"api-registrations-find"})
 PROMO_URL_NAMES = frozenset({"api-registration-create"})
 
 
@@ -143,6 +146,13 @@ class RegisterThrottle(RuleThrottle):
 
     def applies(self, request, view) -> bool:
         return request.method == "POST" and _url_name(request) in REGISTER_URL_NAMES
+
+
+class FindThrottle(RuleThrottle):
+    scope = "find"
+
+    def applies(self, request, view) -> bool:
+        return request.method == "POST" and _url_name(request) in FIND_URL_NAMES
 
 
 class TokenLookupThrottle(RuleThrottle):

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from config.errors import Conflict
+from events.admin_scope import EventScopedAdmin, EventScopedInline
 from events.changes import (
     EVENT_SCHEDULE_FIELDS,
     SESSION_SCHEDULE_FIELDS,
@@ -8,7 +12,9 @@ from events.changes import (
     event_schedule_changed,
     session_schedule_changed,
 )
-from events.models import Event, PriceTier, Session, TicketType, Venue
+from events.models import Event, EventRole, PriceTier, Session, TicketType, Venue
+from events.permissions import Perm
+from events.team import team_member_remove, team_member_set
 
 
 @admin.register(Venue)
@@ -17,34 +23,58 @@ class VenueAdmin(admin.ModelAdmin):
     search_fields = ["name", "city"]
 
 
-class TicketTypeInline(admin.TabularInline):
+class TicketTypeInline(EventScopedInline, admin.TabularInline):
     model = TicketType
     extra = 0
     fields = ["name", "price", "capacity", "members_only", "is_virtual", "position"]
     show_change_link = True
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(EventScopedInline, admin.TabularInline):
     model = Session
     extra = 0
     fields = ["title", "kind", "starts_at", "ends_at", "room", "capacity", "price", "ce_credits"]
     show_change_link = True
 
 
+class EventRoleInline(EventScopedInline, admin.TabularInline):
+    """The team: owners give, change and take away roles (saved by events.team, so the
+    audit log records each change, and an event always keeps an owner)."""
+
+    model = EventRole
+    extra = 0
+    fields = ["user", "role"]
+    view_perm = Perm.TEAM
+    change_perm = Perm.TEAM
+    verbose_name = "team member"
+    verbose_name_plural = "team (roles on this event)"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user":  # only people who can use the workspace
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(EventScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "starts_at", "ends_at", "status", "venue", "capacity"]
     list_filter = ["status", "attendance_mode", "starts_at"]
     search_fields = ["name", "slug", "venue__name", "venue__city"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["venue"]
-    filter_horizontal = ["organizers"]
     date_hierarchy = "starts_at"
-    inlines = [TicketTypeInline, SessionInline]
+    inlines = [TicketTypeInline, SessionInline, EventRoleInline]
+    event_path = ""
+    view_perm = (Perm.VIEW, Perm.CHECK_IN)
+
+    def has_add_permission(self, request) -> bool:  # a staff user's new event is theirs
+        return request.user.is_superuser or bool(request.user.is_staff)
 
     @transaction.atomic
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            team_member_set(event=obj, username=request.user.get_username(), role="owner")
         if change and EVENT_SCHEDULE_FIELDS & set(form.changed_data):
             event_schedule_changed(obj)  # attendees get an updated invite
         if change and form.changed_data:
@@ -52,6 +82,9 @@ class EventAdmin(admin.ModelAdmin):
 
     @transaction.atomic
     def save_formset(self, request, form, formset, change):
+        if formset.model is EventRole:
+            _save_team(self, request, form.instance, formset)
+            return
         super().save_formset(request, form, formset, change)
         if formset.model is Session:
             for session_form in formset.forms:
@@ -68,7 +101,7 @@ class EventAdmin(admin.ModelAdmin):
                 event_edited(form.instance, fields=[part], via="admin")
 
     fieldsets = [
-        (None, {"fields": ["name", "slug", "status", "description", "organizers"]}),
+        (None, {"fields": ["name", "slug", "status", "description"]}),
         (
             "When and where",
             {
@@ -108,13 +141,44 @@ class EventAdmin(admin.ModelAdmin):
     ]
 
 
-class PriceTierInline(admin.TabularInline):
+def _save_team(model_admin, request, event: Event, formset) -> None:
+    """Each change of the team through events.team (audited); a refusal (the last owner,
+    a user who is not staff) is shown as a message and changes nothing of its own."""
+    changes = [
+        (team_member_remove, {"username": f.instance.user.get_username()})
+        for f in formset.deleted_forms
+        if f.instance.pk
+    ]
+    for role_form in formset.forms:
+        data = role_form.cleaned_data
+        if (
+            role_form in formset.deleted_forms
+            or not role_form.has_changed()
+            or not data.get("user")
+        ):
+            continue
+        username = data["user"].get_username()
+        changes.append((team_member_set, {"username": username, "role": data["role"]}))
+    # What the admin's history message reads of a saved formset: saved here by the service.
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+    for change, kwargs in changes:
+        try:
+            change(event=event, **kwargs)
+        except (ValidationError, Conflict) as exc:
+            detail = getattr(exc, "detail", None) or " ".join(exc.messages)
+            model_admin.message_user(request, f"{kwargs['username']}: {detail}", messages.ERROR)
+
+
+class PriceTierInline(EventScopedInline, admin.TabularInline):
+    event_path = "ticket_type__event"
+    parent_event_path = "event"
+
     model = PriceTier
     extra = 1
 
 
 @admin.register(TicketType)
-class TicketTypeAdmin(admin.ModelAdmin):
+class TicketTypeAdmin(EventScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "event", "price", "capacity", "members_only", "is_virtual"]
     list_filter = ["event", "members_only", "is_virtual"]
     search_fields = ["name", "event__name"]
@@ -124,7 +188,7 @@ class TicketTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(EventScopedAdmin, admin.ModelAdmin):
     list_display = [
         "title",
         "event",

@@ -61,7 +61,7 @@ def event_location(event: Event, *, virtual: bool = False) -> str:
 def event_entry(
     event: Event, *, uid: str, manage_url: str, virtual: bool = False, extra_sequence: int = 0
 ) -> CalendarEntry:
-    lines = [event.description, f"Your registration: {manage_url}"]
+    lines = [event.description, f"Your registration: {manage_url}" if manage_url else ""]
     if virtual and event.virtual_join_url:
         lines.insert(1, f"Join online: {event.virtual_join_url}")
     return CalendarEntry(
@@ -83,7 +83,11 @@ def session_entry(
     where = event_location(event, virtual=virtual)
     if session.room and not virtual:
         where = f"{session.room}, {where}" if where else session.room
-    lines = [f"{event.name}", session.description, f"Your registration: {manage_url}"]
+    lines = [
+        f"{event.name}",
+        session.description,
+        f"Your registration: {manage_url}" if manage_url else "",
+    ]
     return CalendarEntry(
         uid=uid,
         sequence=session.calendar_sequence + extra_sequence,

@@ -3,8 +3,9 @@
 - Schedule changes (time or place of an event or a session): telling attendees is the
   registrations app's business; RegistrationsConfig.ready() subscribes with
   `on_schedule_change`.
-- Edits by an organizer (an event's fields, its ticket types, its sessions): the audit
-  log's business; AuditConfig.ready() subscribes with `on_event_edited`.
+- Edits by an organizer (an event's fields, its ticket types, its sessions) and changes
+  of its team (roles given, changed, taken away): the audit log's business;
+  AuditConfig.ready() subscribes with `on_event_edited` and `on_team_changed`.
 
 Listeners run inside the transaction of the change, so what they write (outbox rows,
 audit entries) commits or rolls back with it.
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 Listener = Callable[..., None]
 _listeners: list[Listener] = []
 _edit_listeners: list[Listener] = []
+_team_listeners: list[Listener] = []
 
 EVENT_SCHEDULE_FIELDS = frozenset(
     {"starts_at", "ends_at", "timezone", "venue", "venue_id", "virtual_join_url", "attendance_mode"}
@@ -58,3 +60,15 @@ def event_edited(event: "Event", *, fields: list[str], via: str = "") -> None:
     `via` ("" for the API, "admin"); listeners are called with those keywords."""
     for listener in _edit_listeners:
         listener(event=event, fields=sorted(fields), via=via)
+
+
+def on_team_changed(listener: Listener) -> None:
+    if listener not in _team_listeners:
+        _team_listeners.append(listener)
+
+
+def team_changed(event: "Event", *, username: str, role: str | None, previous: str | None) -> None:
+    """`username` now holds `role` on `event` (None: removed), after `previous` (None:
+    new to the team); listeners (the audit log) are called with those keywords."""
+    for listener in _team_listeners:
+        listener(event=event, username=username, role=role, previous=previous)

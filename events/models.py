@@ -118,8 +118,10 @@ class Event(models.Model):
     invoice_due_days = models.PositiveSmallIntegerField(
         default=30, help_text=_("Days an invoice registration holds its seats before payment.")
     )
+    # Who works on the event, each in a role (EventRole; events/permissions.py says what
+    # each role may do). `organizers.add(user)` makes an owner.
     organizers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="organized_events"
+        settings.AUTH_USER_MODEL, blank=True, related_name="organized_events", through="EventRole"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -322,3 +324,28 @@ class Session(models.Model):
                 errors["ends_at"] = _("The session must fall within the event's days.")
         if errors:
             raise ValidationError(errors)
+
+
+class EventRole(models.Model):
+    """A user's role on one event: what they may do there (events/permissions.py)."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner: everything, including the team")
+        FINANCE = "finance", _("Finance: refunds, payments, invoices, finance reports, exports")
+        REGISTRATION = "registration", _("Registration desk: attendees, exports, changes")
+        CHECK_IN = "check_in", _("Check-in: find, check in, print a badge")
+        VIEWER = "viewer", _("Viewer: read-only pages and stats")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_roles"
+    )
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.OWNER)
+
+    class Meta:
+        # As the table had it when it was the plain organizers list (see migration 0004).
+        unique_together = [("event", "user")]  # noqa: DJ001 - kept from the existing table
+        ordering = ["event", "role", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.role} of {self.event}"

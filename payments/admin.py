@@ -1,11 +1,17 @@
 from django.contrib import admin, messages
 
 from config.errors import Conflict
+from events.admin_scope import EventScopedAdmin, EventScopedInline
+from events.permissions import Perm, check_permission
 from payments.models import Payment, ProcessedProviderEvent, Refund
 from payments.services.refunds import refund_create
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(EventScopedInline, admin.TabularInline):
+    event_path = "payment__registration__event"
+    parent_event_path = "registration__event"
+    view_perm = change_perm = Perm.MONEY
+
     model = Refund
     extra = 0
     readonly_fields = ["amount", "provider_ref", "status", "reason", "created_at"]
@@ -13,7 +19,9 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "registration__event"
+    view_perm = change_perm = Perm.MONEY
     list_display = [
         "registration",
         "provider",
@@ -45,9 +53,12 @@ class PaymentAdmin(admin.ModelAdmin):
 
     @admin.action(description="Refund the selected payments in full")
     def refund_in_full(self, request, queryset):
-        for payment in queryset.filter(status=Payment.Status.SUCCEEDED).select_related(
-            "registration"
-        ):
+        payments = list(
+            queryset.filter(status=Payment.Status.SUCCEEDED).select_related("registration__event")
+        )
+        for event in {payment.registration.event for payment in payments}:
+            check_permission(request.user, event, Perm.MONEY)  # 403 before anything is done
+        for payment in payments:
             try:
                 refund_create(
                     registration=payment.registration, reason=f"Refunded by {request.user}"
@@ -61,7 +72,9 @@ class PaymentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "payment__registration__event"
+    view_perm = change_perm = Perm.MONEY
     list_display = ["payment", "amount", "status", "provider_ref", "created_at"]
     list_filter = ["status"]
     readonly_fields = ["payment", "amount", "provider_ref", "status", "reason", "created_at"]

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from config.errors import Conflict
+from events.admin_scope import EventScopedAdmin, EventScopedInline
+from events.permissions import Perm, check_permission
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import registration_cancel_with_refund
 from registrations.models import (
@@ -40,7 +42,12 @@ def _read_only(fields: list) -> list[str]:
     return [name for name in names if name not in ATTENDEE_EDITABLE]
 
 
-class AttendeeInline(admin.StackedInline):
+class AttendeeInline(EventScopedInline, admin.StackedInline):
+    event_path = "registration__event"
+    parent_event_path = "event"
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
+
     model = Attendee
     extra = 0
     fields = ATTENDEE_FIELDS
@@ -52,7 +59,9 @@ class AttendeeInline(admin.StackedInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(EventScopedAdmin, admin.ModelAdmin):
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
     list_display = [
         "reference",
         "event",
@@ -99,19 +108,34 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel, refunding what the cancellation policy gives back")
     def cancel_with_refund(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, registration_cancel_with_refund, "cancelled")
+        self._each(
+            request, queryset, registration_cancel_with_refund, "cancelled", Perm.REGISTRATIONS
+        )
 
     @admin.action(description="Send the confirmation emails and invites again")
     def resend_confirmation(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, registration_resend_confirmation, "confirmation resent")
+        self._each(
+            request,
+            queryset,
+            registration_resend_confirmation,
+            "confirmation resent",
+            Perm.REGISTRATIONS,
+        )
 
     @admin.action(description="Mark the invoice paid (the whole amount due)")
     def mark_invoice_paid(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, invoice_mark_paid, "marked paid")
+        self._each(request, queryset, invoice_mark_paid, "marked paid", Perm.MONEY)
 
-    def _each(self, request: HttpRequest, queryset: QuerySet, service, done: str) -> None:
-        """One service call per registration; each refusal is reported, the rest go on."""
-        for registration in queryset.select_related("event"):
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet, service, done: str, perm: Perm
+    ) -> None:
+        """One service call per registration; each refusal is reported, the rest go on.
+        The user's role must allow the action on every event of the selection, else
+        PermissionDenied (403) before anything is done."""
+        registrations = list(queryset.select_related("event"))
+        for event in {registration.event for registration in registrations}:
+            check_permission(request.user, event, perm)
+        for registration in registrations:
             try:
                 service(registration=registration)
             except (Conflict, ValidationError) as exc:
@@ -134,7 +158,12 @@ def _save_through_the_service(model_admin, request: HttpRequest, form) -> None:
         model_admin.message_user(request, f"{form.instance}: {detail}", messages.ERROR)
 
 
-class SessionChoiceInline(admin.TabularInline):
+class SessionChoiceInline(EventScopedInline, admin.TabularInline):
+    event_path = "attendee__registration__event"
+    parent_event_path = "registration__event"
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
+
     """Sessions are swapped by the attendee or the organizer (capacity, clashes, invites)."""
 
     model = SessionChoice
@@ -148,7 +177,10 @@ class SessionChoiceInline(admin.TabularInline):
 
 
 @admin.register(Attendee)
-class AttendeeAdmin(admin.ModelAdmin):
+class AttendeeAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "registration__event"
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
     list_display = [
         "full_name",
         "email",
@@ -175,7 +207,7 @@ class AttendeeAdmin(admin.ModelAdmin):
 
 
 @admin.register(PromoCode)
-class PromoCodeAdmin(admin.ModelAdmin):
+class PromoCodeAdmin(EventScopedAdmin, admin.ModelAdmin):
     list_display = [
         "code",
         "event",
@@ -201,7 +233,9 @@ class PromoCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(WaitlistEntry)
-class WaitlistEntryAdmin(admin.ModelAdmin):
+class WaitlistEntryAdmin(EventScopedAdmin, admin.ModelAdmin):
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
     list_display = ["email", "event", "ticket_type", "status", "created_at", "offer_expires_at"]
     list_filter = ["event", "status"]
     search_fields = ["email", "last_name"]
@@ -211,7 +245,10 @@ class WaitlistEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionWaitlistEntry)
-class SessionWaitlistEntryAdmin(admin.ModelAdmin):
+class SessionWaitlistEntryAdmin(EventScopedAdmin, admin.ModelAdmin):
+    event_path = "session__event"
+    view_perm = Perm.ATTENDEES
+    change_perm = Perm.REGISTRATIONS
     """Read only: attendees join from their page; offers are made and lapse through the
     waiting-list services (an offer holds a seat)."""
 

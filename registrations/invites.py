@@ -24,12 +24,18 @@ def manage_url(registration: Registration) -> str:
     return f"{settings.SITE_URL}{registration.get_absolute_url()}"
 
 
+def attendee_manage_url(attendee: Attendee) -> str:
+    """The attendee's own link: what their emails and invites carry (never the buyer's)."""
+    return f"{settings.SITE_URL}{attendee.get_absolute_url()}"
+
+
 def attendee_event_entry(attendee: Attendee, *, cancelled: bool = False) -> CalendarEntry:
     registration = attendee.registration
     return event_entry(
         registration.event,
         uid=uid_for(f"att{attendee.pk}-event{registration.event_id}"),
-        manage_url=manage_url(registration),
+        # A cancelled entry may go to a person replaced: it carries no one's link.
+        manage_url="" if cancelled else attendee_manage_url(attendee),
         virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )
@@ -40,7 +46,7 @@ def attendee_session_entry(choice: SessionChoice, *, cancelled: bool = False) ->
     return session_entry(
         choice.session,
         uid=uid_for(f"att{attendee.pk}-choice{choice.pk}"),
-        manage_url=manage_url(attendee.registration),
+        manage_url="" if cancelled else attendee_manage_url(attendee),
         virtual=attendee.joins_online,
         extra_sequence=1 if cancelled else 0,
     )
@@ -78,6 +84,15 @@ def registration_feed(registration: Registration) -> bytes:
             )
     entries.sort(key=lambda entry: entry.starts_at)
     return build_calendar(method="PUBLISH", event=event, entries=entries)
+
+
+def attendee_feed(attendee: Attendee) -> bytes:
+    """The attendee's own calendar (METHOD:PUBLISH): the event and their chosen sessions,
+    with the UIDs of their invites, so that it updates the same entries."""
+    entries = [attendee_event_entry(attendee)]
+    entries += [attendee_session_entry(choice) for choice in attendee.choices.all()]
+    entries.sort(key=lambda entry: entry.starts_at)
+    return build_calendar(method="PUBLISH", event=attendee.registration.event, entries=entries)
 
 
 def calendar_links(entries: list[CalendarEntry]) -> list[dict]:

@@ -185,6 +185,8 @@ class Registration(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "expires_at"], name="registration_seats_idx"),
             models.Index(fields=["status", "expires_at"], name="registration_sweep_idx"),
+            # "Find my registration" looks registrations up by the buyer's address.
+            models.Index(fields=["buyer_email"], name="registration_buyer_email_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -249,6 +251,8 @@ class Attendee(models.Model):
         ),
     )
     badge_code = models.CharField(max_length=16, unique=True)
+    # The attendee's own secret link (their page and API): a new person, a new token.
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     ticket_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
     sessions = models.ManyToManyField(Session, through="SessionChoice", related_name="attendees")
@@ -264,6 +268,10 @@ class Attendee(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self) -> str:
+        """The attendee's own page: only their ticket, sessions, details and CE credit."""
+        return reverse("registrations:attendee_own", kwargs={"token": self.token})
 
     @property
     def joins_online(self) -> bool:

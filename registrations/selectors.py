@@ -1,6 +1,8 @@
 """Reads: a registration by its secret token, with everything its pages and API show."""
 
 import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -11,6 +13,7 @@ from registrations.models import (
     SessionChoice,
     SessionWaitlistEntry,
     WaitlistEntry,
+    live_registration_q,
 )
 
 
@@ -50,6 +53,72 @@ def registration_by_token_or_404(*, token: str) -> Registration:
         return registration_by_token(token=token)
     except Registration.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def attendee_by_own_token(*, token: str) -> Attendee:
+    """The attendee whose own secret link is `token`, with their registration, event,
+    ticket type and sessions. Raises Attendee.DoesNotExist; constant-time final check."""
+    if not token or len(token) > 64:
+        raise Attendee.DoesNotExist
+    attendee = (
+        Attendee.objects.select_related("registration__event__venue", "ticket_type")
+        .prefetch_related(
+            Prefetch(
+                "choices",
+                queryset=SessionChoice.objects.select_related("session").order_by(
+                    "session__starts_at"
+                ),
+            )
+        )
+        .filter(token=token)
+        .first()
+    )
+    if attendee is None or not hmac.compare_digest(attendee.token, token):
+        raise Attendee.DoesNotExist
+    return attendee
+
+
+def attendee_by_own_token_or_404(*, token: str) -> Attendee:
+    try:
+        return attendee_by_own_token(token=token)
+    except Attendee.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# Links are sent for registrations of events that ended at most this long ago (the CE
+# certificate and receipts stay useful after the event).
+LINKS_LOOK_BACK = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class RegistrationLinks:
+    """What an address may open: registrations it bought, places it holds."""
+
+    bought: list[Registration]
+    attending: list[Attendee]
+
+    def __bool__(self) -> bool:
+        return bool(self.bought or self.attending)
+
+
+def registration_links_for(*, email: str, at: datetime) -> RegistrationLinks:
+    """The live registrations `email` bought and the live places it holds (as an
+    attendee), of events not long over; the address in any case."""
+    email = email.strip().lower()  # stored lower-cased: the indexes serve an exact match
+    since = at - LINKS_LOOK_BACK
+    bought = (
+        Registration.objects.filter(live_registration_q(at), buyer_email=email)
+        .filter(event__ends_at__gte=since)
+        .select_related("event")
+        .order_by("event__starts_at", "created_at")
+    )
+    attending = (
+        Attendee.objects.filter(live_registration_q(at, "registration__"), email=email)
+        .filter(registration__event__ends_at__gte=since)
+        .select_related("registration__event")
+        .order_by("registration__event__starts_at", "id")
+    )
+    return RegistrationLinks(bought=list(bought), attending=list(attending))
 
 
 def waitlist_offer_by_token(*, token: str) -> WaitlistEntry:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -193,10 +194,16 @@ class SessionWait:
 
 @dataclass
 class AttendeeBlock:
+    """One attendee on a page: the buyer's (every attendee, their forms posting to the
+    buyer's link) or the attendee's own (`own`: forms posting to the attendee's link)."""
+
     attendee: Attendee
     details: AttendeeDetailsForm
     sessions: SessionSwapForm | None
     waits: list[SessionWait]
+    edit_url: str = ""
+    waitlist_url: str = ""
+    own: bool = False
 
 
 def _registration_or_404(token: str) -> Registration:
@@ -272,12 +279,15 @@ def _manage_page(
                 sessions = bound
             elif bound is not None:
                 details = bound
+        url_kwargs = {"token": registration.token, "attendee_id": attendee.id}
         blocks.append(
             AttendeeBlock(
                 attendee=attendee,
                 details=details,
                 sessions=sessions,
                 waits=_session_waits(attendee, menu, waits.get(attendee.id, []), confirmed),
+                edit_url=reverse("registrations:attendee", kwargs=url_kwargs),
+                waitlist_url=reverse("registrations:attendee_waitlist", kwargs=url_kwargs),
             )
         )
     event = registration.event

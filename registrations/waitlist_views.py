@@ -125,8 +125,8 @@ def session_offer(request: HttpRequest, token: str) -> HttpResponse:
                 _("“%(session)s” is now among the sessions of %(name)s; its invite is on its way.")
                 % {"session": entry.session.title, "name": entry.attendee.first_name},
             )
-            registration = entry.attendee.registration
-            return redirect(f"{registration.get_absolute_url()}#attendee-{entry.attendee_id}")
+            # The offer went to the attendee: back to their own page, not the buyer's.
+            return redirect(entry.attendee.get_absolute_url())
     context = {"entry": entry, "event": entry.attendee.registration.event, "conflict": conflict}
     return render(
         request, "registrations/session_offer.html", context, status=409 if conflict else 200

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.api import views
+from events.api import team, views
 
 urlpatterns = [
     path("events/", views.EventListView.as_view(), name="api-event-list"),
@@ -10,6 +10,12 @@ urlpatterns = [
         "organizer/events/<slug:slug>/",
         views.OrganizerEventDetailView.as_view(),
         name="api-org-event",
+    ),
+    path("organizer/events/<slug:slug>/team/", team.TeamView.as_view(), name="api-org-team"),
+    path(
+        "organizer/events/<slug:slug>/team/<str:username>/",
+        team.TeamMemberView.as_view(),
+        name="api-org-team-member",
     ),
     path(
         "organizer/events/<slug:slug>/ticket-types/",

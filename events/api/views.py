@@ -14,6 +14,7 @@ from events.api import serializers as s
 from events.models import Event, Session, TicketType
 from events.permissions import (
     IsOrganizer,
+    Perm,
     events_managed_by,
     organizer_event,
 )
@@ -70,11 +71,11 @@ class OrganizerEventDetailView(APIView):
 
     @extend_schema(responses=s.OrganizerEventSerializer)
     def get(self, request: Request, slug: str) -> Response:
-        return _event_response(organizer_event(request, slug), request)
+        return _event_response(organizer_event(request, slug, Perm.VIEW), request)
 
     @extend_schema(request=s.EventInputSerializer, responses=s.OrganizerEventSerializer)
     def patch(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.EventInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         event = services.event_update(event=event, **data.validated_data)
@@ -86,7 +87,7 @@ class OrganizerTicketTypeListView(APIView):
 
     @extend_schema(responses=s.TicketTypeOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         ticket_types = event.ticket_types.select_related("event").prefetch_related("price_tiers")
         return Response(unpaginated([s.TicketTypeOutputSerializer(t).data for t in ticket_types]))
 
@@ -94,7 +95,7 @@ class OrganizerTicketTypeListView(APIView):
         request=s.TicketTypeInputSerializer, responses={201: s.TicketTypeOutputSerializer}
     )
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.TicketTypeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ticket_type = services.ticket_type_create(event=event, **data.validated_data)
@@ -108,7 +109,7 @@ class OrganizerTicketTypeDetailView(APIView):
 
     @extend_schema(request=s.TicketTypeInputSerializer, responses=s.TicketTypeOutputSerializer)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         ticket_type = get_object_or_404(TicketType, event=event, pk=pk)
         data = s.TicketTypeInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -121,13 +122,13 @@ class OrganizerSessionListView(APIView):
 
     @extend_schema(responses=s.SessionOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, (Perm.VIEW, Perm.CHECK_IN))
         sessions = list(event.sessions.select_related("event"))
         return Response(unpaginated([s.SessionOutputSerializer(x).data for x in sessions]))
 
     @extend_schema(request=s.SessionInputSerializer, responses={201: s.SessionOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.SessionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         session = services.session_create(event=event, **data.validated_data)
@@ -139,7 +140,7 @@ class OrganizerSessionDetailView(APIView):
 
     @extend_schema(request=s.SessionInputSerializer, responses=s.SessionOutputSerializer)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         session = get_object_or_404(Session, event=event, pk=pk)
         data = s.SessionInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)

@@ -86,6 +86,41 @@ class AttendeeChangeSerializer(serializers.Serializer):
     )
 
 
+class AttendeeOwnChangeSerializer(serializers.Serializer):
+    """What an attendee changes from their own link: not the email (a new email hands the
+    seat to someone else, the buyer's decision)."""
+
+    credentials = CredentialsSerializer(required=False)
+    first_name = serializers.CharField(max_length=100, required=False)
+    last_name = serializers.CharField(max_length=100, required=False)
+    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    profession = serializers.ChoiceField(
+        choices=Profession.choices, required=False, allow_blank=True
+    )
+    member_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    dietary_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    accessibility_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    sessions = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=50
+    )
+
+    def validate(self, attrs):
+        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
+        if unknown:
+            raise serializers.ValidationError(
+                {
+                    name: ["This field cannot be changed from the attendee's link."]
+                    for name in unknown
+                }
+            )
+        return attrs
+
+
+class FindInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
 class WaitlistJoinSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     first_name = serializers.CharField(max_length=100)
@@ -179,7 +214,7 @@ def registration_data(
             "last_name": registration.buyer_last_name,
             "email": registration.buyer_email,
         },
-        "attendees": _attendees_data(registration),
+        "attendees": _attendees_data(registration, absolute),
         "manage_url": absolute(registration.get_absolute_url()),
         "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
         "receipt_url": document("receipt") if registration.amount_paid > 0 else None,
@@ -204,10 +239,11 @@ def _amounts(registration: Registration) -> dict:
     }
 
 
-def _attendees_data(registration: Registration) -> list[dict]:
+def _attendees_data(registration: Registration, absolute) -> list[dict]:
     amounts_paid = attendee_amounts_paid(registration)
     return [
         attendee_data(a, registration.event, amount_paid=amounts_paid[a.id])
+        | {"manage_url": absolute(a.get_absolute_url())}  # the attendee's own link
         for a in registration.attendees.all()
     ]
 

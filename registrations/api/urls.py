@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations.api import payments, views
+from registrations.api import attendee_own, payments, views
 
 urlpatterns = [
     path(
@@ -9,6 +9,21 @@ urlpatterns = [
         name="api-registration-create",
     ),
     path("events/<slug:slug>/waitlist/", views.WaitlistJoinView.as_view(), name="api-waitlist"),
+    # Before "registrations/<token>/", which would take "find" for a token.
+    path(
+        "registrations/find/", views.RegistrationFindView.as_view(), name="api-registrations-find"
+    ),
+    path("attendees/<str:token>/", attendee_own.AttendeeOwnView.as_view(), name="api-attendee-own"),
+    path(
+        "attendees/<str:token>/waitlist/",
+        attendee_own.AttendeeOwnWaitlistView.as_view(),
+        name="api-attendee-own-waitlist",
+    ),
+    path(
+        "attendees/<str:token>/attestation/",
+        attendee_own.AttendeeOwnAttestationView.as_view(),
+        name="api-attendee-own-attestation",
+    ),
     path(
         "registrations/<str:token>/",
         views.RegistrationDetailView.as_view(),

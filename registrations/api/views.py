@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from config.api import unpaginated
 from events.models import Event, TicketType
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 from events.selectors import event_catalogue_cached_or_404
 from payments.errors import PaymentUnavailable
 from payments.selectors import checkout_data
@@ -20,12 +20,14 @@ from registrations import selectors
 from registrations.api import serializers as s
 from registrations.models import Registration
 from registrations.services.attendees import attendee_change
+from registrations.services.find import registration_links_request
 from registrations.services.promo import promo_code_create, promo_codes_with_uses
 from registrations.services.registration import registration_create
 from registrations.services.session_waitlist import session_waitlist_join
 from registrations.services.waitlist import waitlist_join
 
 REGISTRATION_RESPONSE = OpenApiResponse(description="The registration (see API.md).")
+FIND_ANSWER = "If this address has registrations, an email with their links is on its way to it."
 
 
 def _public_event(slug: str) -> Event:
@@ -139,19 +141,32 @@ class AttendeeWaitlistView(APIView):
         )
 
 
+class RegistrationFindView(APIView):
+    """Find my registration: 202 with the same answer whether or not the address is
+    known; the links go to the address by email. Throttled per client (`find`) and per
+    address (a few emails an hour, however many requests)."""
+
+    @extend_schema(request=s.FindInputSerializer, responses={202: s.FindInputSerializer})
+    def post(self, request: Request) -> Response:
+        data = s.FindInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        registration_links_request(email=data.validated_data["email"])
+        return Response({"detail": FIND_ANSWER}, status=status.HTTP_202_ACCEPTED)
+
+
 class OrganizerPromoCodeListView(APIView):
     permission_classes = [IsOrganizer]
 
     @extend_schema(responses=s.PromoCodeSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         codes = promo_codes_with_uses(event=event, at=timezone.now())
         results = s.PromoCodeSerializer(codes, many=True).data
         return Response(unpaginated(results))
 
     @extend_schema(request=s.PromoCodeInputSerializer, responses={201: s.PromoCodeSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.PromoCodeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         promo = promo_code_create(event=event, **data.validated_data)

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from audit.models import AuditEntry
 from audit.request import audit_request
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 from registrations.ce import selectors, services
 from registrations.models import Attendee
 from registrations.organizer.exports import neutralise
@@ -128,7 +128,7 @@ class CertificatesReleaseView(APIView):
         ),
     )
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         queued = services.certificates_release(event=event)
         return Response(
             {
@@ -167,7 +167,7 @@ class CeReportView(APIView):
         }
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EXPORT)
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(REPORT_COLUMNS)

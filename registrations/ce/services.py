@@ -30,10 +30,8 @@ class CertificateNotAvailable(Conflict):
 
 
 def certificate_url(attendee: Attendee) -> str:
-    path = reverse(
-        "registrations:ce_certificate",
-        kwargs={"token": attendee.registration.token, "attendee_id": attendee.id},
-    )
+    """The certificate at the attendee's own link (their emails carry no buyer's link)."""
+    path = reverse("registrations:attendee_own_certificate", kwargs={"token": attendee.token})
     return f"{settings.SITE_URL}{path}"
 
 

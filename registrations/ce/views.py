@@ -36,7 +36,11 @@ def _back_to_manage_page(attendee: Attendee) -> HttpResponse:
 @require_http_methods(["GET", "HEAD"])
 def certificate(request: HttpRequest, token: str, attendee_id: int) -> HttpResponse:
     """The PDF once available; 409 `not_available` before (JSON to clients that ask)."""
-    attendee = _attendee_or_404(token, attendee_id)
+    return certificate_response(request, _attendee_or_404(token, attendee_id))
+
+
+def certificate_response(request: HttpRequest, attendee: Attendee) -> HttpResponse:
+    """The certificate of `attendee` (found by the buyer's link or the attendee's own)."""
     credits = credited_sessions(attendee=attendee)
     try:
         certificate_check_available(credits=credits)
@@ -55,6 +59,12 @@ def certificate(request: HttpRequest, token: str, attendee_id: int) -> HttpRespo
 def attestation(request: HttpRequest, token: str, attendee_id: int) -> HttpResponse:
     """Attest the checked sessions, then back to the manage page with a message."""
     attendee = _attendee_or_404(token, attendee_id)
+    attestation_submit_from_page(request, attendee)
+    return _back_to_manage_page(attendee)
+
+
+def attestation_submit_from_page(request: HttpRequest, attendee: Attendee) -> None:
+    """Attest the sessions checked in the posted form; the outcome as a message."""
     try:
         created = attestation_submit(
             attendee=attendee, session_ids=request.POST.getlist("sessions")
@@ -77,4 +87,3 @@ def attestation(request: HttpRequest, token: str, attendee_id: int) -> HttpRespo
             )
         else:
             messages.info(request, _("These sessions were already recorded."))
-    return _back_to_manage_page(attendee)

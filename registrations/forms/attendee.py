@@ -69,3 +69,10 @@ class AttendeeDetailsForm(PageForm):
         """Keyword arguments of attendee_change for these details."""
         data = {k: v for k, v in self.cleaned_data.items() if k not in CREDENTIAL_FIELDS}
         return data | {"credentials": self.credentials()}
+
+
+class AttendeeOwnDetailsForm(AttendeeDetailsForm):
+    """The details an attendee changes from their own link: everything but the email.
+    A new email hands the seat to another person: that is the buyer's decision."""
+
+    email = None

@@ -7,6 +7,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email import policy as email_policy
 from email.headerregistry import BaseHeader, HeaderRegistry
+from email.message import MIMEPart
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -15,9 +16,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.transactions import outside_transactions
-from registrations.invites import manage_url
+from registrations.invites import attendee_manage_url, manage_url
 from registrations.messaging.builders import BUILDERS
-from registrations.messaging.email import Email, NothingToSend
+from registrations.messaging.email import Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,16 @@ class OutboxEmail(EmailMultiAlternatives):
         return super().message(policy=_remembering(policy))
 
 
+def _footer_link(message: OutboxMessage) -> str:
+    """An attendee's email links to the attendee's own page, never to the buyer's, and
+    only when it goes to the attendee's current address (not to a person replaced)."""
+    attendee, registration = message.attendee, message.registration
+    if attendee is not None:
+        same = message.to_email.lower() == attendee.email.lower()
+        return attendee_manage_url(attendee) if same else ""
+    return manage_url(registration) if registration else ""
+
+
 def render(message: OutboxMessage) -> EmailMultiAlternatives:
     email: Email = BUILDERS[message.kind](message)
     registration = message.registration
@@ -80,7 +91,7 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {
         "email": email,
         "event_name": event_name,
-        "manage_url": manage_url(registration) if registration else "",
+        "manage_url": _footer_link(message),
     }
     mail = OutboxEmail(
         subject=email.subject,
@@ -97,7 +108,23 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
         mail.attach(email.calendar.filename, email.calendar.content, "application/ics")
     for filename, content, mimetype in email.attachments:
         mail.attach(filename, content, mimetype)
+    for image in email.images:
+        mail.attach(_inline_image(image))
     return mail
+
+
+def _inline_image(image: InlineImage) -> MIMEPart:
+    """An image the HTML body shows by its Content-ID (inline, not a download)."""
+    part = MIMEPart()
+    part.set_content(
+        image.content,
+        maintype="image",
+        subtype=image.subtype,
+        disposition="inline",
+        filename=f"{image.cid}.{image.subtype}",
+        cid=f"<{image.cid}>",
+    )
+    return part
 
 
 _connection = None

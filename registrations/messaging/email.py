@@ -14,6 +14,17 @@ class Calendar:
 
 
 @dataclass(frozen=True)
+class InlineImage:
+    """An image shown in the HTML body (`<img src="cid:...">`), carried in the email."""
+
+    cid: str
+    content: bytes
+    alt: str
+    subtype: str = "png"
+    width: int = 200
+
+
+@dataclass(frozen=True)
 class Email:
     subject: str
     heading: str
@@ -23,6 +34,7 @@ class Email:
     calendar_links: list[dict] = field(default_factory=list)
     calendar: Calendar | None = None
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    images: list[InlineImage] = field(default_factory=list)
 
 
 class NothingToSend(Exception):

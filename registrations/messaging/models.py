@@ -23,6 +23,10 @@ class Kind(models.TextChoices):
     EVENT_CHANGED = "event_changed", _("Event or session changed")
     REMINDER = "reminder", _("Reminder before the event")
     CERTIFICATE = "certificate", _("CE certificate")
+    REGISTRATION_LINKS = (
+        "registration_links",
+        _("Links to one's registrations (find my registration)"),
+    )
 
 
 def kind_choices() -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ Dedupe keys make each notice idempotent: confirming twice, or a task running twi
 writes one row.
 """
 
+import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -328,3 +329,27 @@ def certificates_notified(*, event: Event) -> set[int]:
         kind=Kind.CERTIFICATE, registration__event=event
     ).values_list("dedupe_key", flat=True)
     return {int(key.rpartition(":")[2]) for key in keys if key}
+
+
+# "Find my registration": at most this many emails of links per address and hour, however
+# many requests arrive (from however many clients): a flood sends a few emails, no more.
+LINKS_EMAILS_PER_HOUR = 3
+
+
+def notify_registration_links(*, email: str, at=None) -> OutboxMessage | None:
+    """Email `email` the links it may use (built when sent, from what is live then).
+    Returns None when the address already had its emails this hour: the unique dedupe
+    key of each of the hour's slots holds under any concurrency."""
+    at = at or timezone.now()
+    address = email.strip().lower()
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]  # no address in the key
+    hour = at.strftime("%Y%m%d%H")
+    for slot in range(LINKS_EMAILS_PER_HOUR):
+        message = outbox_enqueue(
+            kind=Kind.REGISTRATION_LINKS,
+            to_email=address,
+            dedupe_key=f"registration_links:{digest}:{hour}:{slot}",
+        )
+        if message is not None:
+            return message
+    return None

@@ -5,7 +5,7 @@ Every view needs an active staff user (IsOrganizer: 401 anonymous, 403 others) a
 answers 404 for an event, session or attendee the user does not manage.
 """
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +24,13 @@ from audit.models import AuditEntry
 from audit.request import audit_request
 from config.api import Pagination
 from events.models import Event, Session
-from events.permissions import IsOrganizer, organizer_event, user_can_manage_event
+from events.permissions import (
+    IsOrganizer,
+    Perm,
+    check_permission,
+    organizer_event,
+    search_permission,
+)
 from registrations.models import Attendee, CheckIn
 from registrations.organizer import selectors
 from registrations.organizer.badges import badges_pdf
@@ -133,8 +139,11 @@ class AttendeeListView(APIView):
 
     @extend_schema(parameters=FILTER_PARAMETERS, responses=AttendeeRowSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, (Perm.ATTENDEES, Perm.CHECK_IN))
         filters = attendee_filters(request, event)
+        check_permission(
+            request.user, event, search_permission(Perm.ATTENDEES, searching=bool(filters.q))
+        )
         attendees = selectors.attendees_for_list(event=event, filters=filters, at=timezone.now())
         paginator = Pagination()
         page = paginator.paginate_queryset(attendees, request, view=self)
@@ -145,7 +154,7 @@ class AttendeeListView(APIView):
 class AttendeeExportCsvView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "text/csv"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EXPORT)
         filters = attendee_filters(request, event)
         audit_export(request, event, "csv", filters)
         return attendees_csv(event=event, filters=filters)
@@ -154,7 +163,7 @@ class AttendeeExportCsvView(OrganizerFileView):
 class AttendeeExportXlsxView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses=FILE)
     def get(self, request: Request, slug: str) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EXPORT)
         filters = attendee_filters(request, event)
         audit_export(request, event, "xlsx", filters)
         return attendees_xlsx(event=event, filters=filters)
@@ -163,8 +172,11 @@ class AttendeeExportXlsxView(OrganizerFileView):
 class BadgesPdfView(OrganizerFileView):
     @extend_schema(parameters=FILTER_PARAMETERS, responses={(200, "application/pdf"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, (Perm.EXPORT, Perm.CHECK_IN))
         filters = attendee_filters(request, event)
+        check_permission(
+            request.user, event, search_permission(Perm.EXPORT, searching=bool(filters.q))
+        )
         audit_export(request, event, "badges_pdf", filters)
         return badges_pdf(event=event, filters=filters)
 
@@ -172,7 +184,7 @@ class BadgesPdfView(OrganizerFileView):
 class SessionRosterCsvView(OrganizerFileView):
     @extend_schema(responses={(200, "text/csv"): FILE})
     def get(self, request: Request, slug: str, pk: int) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EXPORT)
         session = get_object_or_404(Session.objects.select_related("event"), pk=pk, event=event)
         audit_export(request, event, "session_roster", {"session": session.pk})
         return roster_csv(session=session)
@@ -181,7 +193,7 @@ class SessionRosterCsvView(OrganizerFileView):
 class VenueNeedsCsvView(OrganizerFileView):
     @extend_schema(responses={(200, "text/csv"): FILE})
     def get(self, request: Request, slug: str) -> HttpResponse:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EXPORT)
         audit_export(request, event, "venue_needs", {})
         return venue_needs_csv(event=event)
 
@@ -191,7 +203,7 @@ class EventStatsView(APIView):
 
     @extend_schema(responses=OpenApiResponse(OpenApiTypes.OBJECT, description="See API.md."))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         return Response(event_stats(event=event, at=timezone.now()))
 
 
@@ -262,7 +274,7 @@ class EventCheckInView(APIView):
 
     @extend_schema(request=CheckInInputSerializer, responses=CHECK_IN_RESPONSES)
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.CHECK_IN)
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _check_in_answer(
@@ -276,8 +288,7 @@ class SessionCheckInView(APIView):
     @extend_schema(request=CheckInInputSerializer, responses=CHECK_IN_RESPONSES)
     def post(self, request: Request, pk: int) -> Response:
         session = get_object_or_404(Session.objects.select_related("event"), pk=pk)
-        if not user_can_manage_event(request.user, session.event):
-            raise Http404
+        check_permission(request.user, session.event, Perm.CHECK_IN)
         data = CheckInInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         return _check_in_answer(

@@ -1,7 +1,6 @@
 """Organizer API on a registration's money: refunds, invoices marked paid. Each answers
 with the registration; the services write the audit log."""
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -10,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api import MoneyField
-from events.permissions import IsOrganizer, user_can_manage_event
+from events.permissions import IsOrganizer, Perm, check_permission
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import refund_create
 from registrations import selectors
@@ -26,11 +25,12 @@ class RefundInputSerializer(serializers.Serializer):
 
 
 def organizer_registration_or_404(request: Request, reference: str) -> Registration:
+    """The registration, if the user may handle its money (404 without a role on its
+    event, 403 with a role that may not)."""
     registration = get_object_or_404(
         Registration.objects.select_related("event"), reference=reference
     )
-    if not user_can_manage_event(request.user, registration.event):
-        raise Http404
+    check_permission(request.user, registration.event, Perm.MONEY)
     return registration
 
 

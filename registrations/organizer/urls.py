@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations.organizer import views
+from registrations.organizer import team_views, views
 
 app_name = "organizer"
 
@@ -26,5 +26,6 @@ urlpatterns = [
         name="registration_action",
     ),
     path("events/<slug:slug>/check-in/", views.check_in_page, name="check_in"),
+    path("events/<slug:slug>/team/", team_views.team_page, name="team"),
     path("events/<slug:slug>/venue-needs/", views.venue_needs_page, name="venue_needs"),
 ]

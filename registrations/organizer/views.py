@@ -24,7 +24,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
 from events.models import Event
-from events.permissions import events_managed_by, user_can_manage_event, user_is_organizer
+from events.permissions import (
+    Perm,
+    check_permission,
+    events_managed_by,
+    permission_flags,
+    user_is_organizer,
+)
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import refund_create, registration_cancel_with_refund
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice
@@ -41,6 +47,13 @@ from registrations.services.attendees import attendee_change
 from registrations.services.registration import registration_resend_confirmation
 
 PAGE_SIZE = 50
+# What each action on a registration's page needs (events.permissions).
+ACTION_PERMISSIONS = {
+    "refund": Perm.MONEY,
+    "mark-paid": Perm.MONEY,
+    "cancel": Perm.REGISTRATIONS,
+    "resend": Perm.REGISTRATIONS,
+}
 GET_ONLY = ["GET", "HEAD"]
 
 
@@ -56,10 +69,12 @@ def organizer_required(view: Callable) -> Callable:
     return login_required(wrapper)
 
 
-def managed_event(request: HttpRequest, slug: str) -> Event:
+def managed_event(request: HttpRequest, slug: str, perm: Perm | tuple[Perm, ...]) -> Event:
+    """The event if the user's role allows `perm` (events.permissions: 404 without a role,
+    403 without the permission), with `can` (what they may do) for the templates."""
     event = get_object_or_404(Event.objects.select_related("venue"), slug=slug)
-    if not user_can_manage_event(request.user, event):
-        raise Http404
+    check_permission(request.user, event, perm)
+    event.can = permission_flags(request.user, event)
     return event
 
 
@@ -83,14 +98,16 @@ def _document_links(event: Event, query: dict | None = None) -> dict[str, str]:
 @organizer_required
 @require_http_methods(GET_ONLY)
 def index(request: HttpRequest) -> HttpResponse:
-    events = events_managed_by(request.user).select_related("venue").order_by("-starts_at")
+    events = list(events_managed_by(request.user).select_related("venue").order_by("-starts_at"))
+    for event in events:
+        event.can = permission_flags(request.user, event)
     return render(request, "registrations/organizer/index.html", {"events": events})
 
 
 @organizer_required
 @require_http_methods(GET_ONLY)
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.VIEW)
     now = timezone.now()
     stats = event_stats(event=event, at=now)
     buckets = charts.buckets_over_time(
@@ -142,7 +159,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @organizer_required
 @require_http_methods(GET_ONLY)
 def attendee_list(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.ATTENDEES)
     form = AttendeeFilterForm(request.GET, event=event)
     context = {"event": event, "form": form, "page": None}
     if not form.is_valid():
@@ -187,7 +204,7 @@ def _registration(event: Event, reference: str) -> Registration:
 @organizer_required
 @require_http_methods(GET_ONLY)
 def registration_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.ATTENDEES)
     registration = _registration(event, reference)
     status = registration.effective_status
     attendees = list(registration.attendees.all())
@@ -205,11 +222,15 @@ def registration_detail(request: HttpRequest, slug: str, reference: str) -> Http
         "registration": registration,
         "status": status,
         "status_label": Registration.Status(status).label,
-        "refundable": registration.amount_paid - registration.amount_refunded,
-        "can_mark_paid": registration.payment_method == "invoice"
+        # Only what the user's role allows is offered (events.permissions decides).
+        "refundable": registration.amount_paid - registration.amount_refunded
+        if event.can["money"]
+        else 0,
+        "can_mark_paid": event.can["money"]
+        and registration.payment_method == "invoice"
         and status != Registration.Status.CONFIRMED
         and registration.status != Registration.Status.CANCELLED,
-        "can_cancel": registration.holds_seats,
+        "can_cancel": event.can["registrations"] and registration.holds_seats,
         "refund_form": RefundForm(),
         "attendees": attendees,
     }
@@ -270,7 +291,9 @@ def _cancel(registration: Registration) -> str:
 def registration_action(
     request: HttpRequest, slug: str, reference: str, action: str
 ) -> HttpResponse:
-    event = managed_event(request, slug)
+    if action not in ACTION_PERMISSIONS:
+        raise Http404
+    event = managed_event(request, slug, ACTION_PERMISSIONS[action])
     registration = get_object_or_404(Registration, event=event, reference=reference)
     if action == "refund":
         form = RefundForm(request.POST)
@@ -309,7 +332,7 @@ def _substitute(attendee: Attendee, **identity) -> str:
 @organizer_required
 @require_POST
 def attendee_substitute(request: HttpRequest, slug: str, attendee_id: int) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.REGISTRATIONS)
     attendee = get_object_or_404(
         Attendee.objects.select_related("registration"), pk=attendee_id, registration__event=event
     )
@@ -328,8 +351,9 @@ def attendee_substitute(request: HttpRequest, slug: str, attendee_id: int) -> Ht
 @organizer_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def check_in_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """The desk's page: type or scan a badge code, see who it is and whether they may go in."""
-    event = managed_event(request, slug)
+    """The desk's page: type or scan a badge code, see who it is and whether they may go
+    in; or search by name and check in or print the badge of whom it finds."""
+    event = managed_event(request, slug, Perm.CHECK_IN)
     outcome = None
     if request.method == "POST":
         form = CheckInForm(request.POST, event=event)
@@ -341,8 +365,25 @@ def check_in_page(request: HttpRequest, slug: str) -> HttpResponse:
         session_id = request.GET.get("session", "")
         initial = {"session": session_id} if session_id.isdigit() else {}
         form = CheckInForm(initial=initial, event=event)
-    context = {"event": event, "form": form, "outcome": outcome}
+    context = {"event": event, "form": form, "outcome": outcome} | _desk_search(request, event)
     return render(request, "registrations/organizer/check_in.html", context)
+
+
+DESK_RESULTS = 20
+
+
+def _desk_search(request: HttpRequest, event: Event) -> dict:
+    """The desk finds a person by name, email, reference or badge code (`q`), to check
+    them in or print their badge: at most DESK_RESULTS, never the whole list."""
+    q = request.GET.get("q", "").strip()[:100]
+    if not q:
+        return {"q": "", "found": None}
+    filters = selectors.AttendeeFilters(q=q)
+    attendees = selectors.attendees_for_list(event=event, filters=filters, at=timezone.now())
+    found = list(attendees[: DESK_RESULTS + 1])
+    for attendee in found[:DESK_RESULTS]:
+        attendee.badge_url = _api_url("api-org-badges", event, {"q": attendee.badge_code})
+    return {"q": q, "found": found[:DESK_RESULTS], "more": len(found) > DESK_RESULTS}
 
 
 def _check_in_outcome(event: Event, form: CheckInForm, request: HttpRequest) -> dict:
@@ -364,7 +405,7 @@ def _check_in_outcome(event: Event, form: CheckInForm, request: HttpRequest) -> 
 @organizer_required
 @require_http_methods(GET_ONLY)
 def venue_needs_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.ATTENDEES)
     at = timezone.now()
     context = {
         "event": event,

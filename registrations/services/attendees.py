@@ -22,6 +22,7 @@ from registrations.models import (
     SessionWaitlistEntry,
     live_registration_q,
     new_code,
+    new_token,
 )
 from registrations.services.rules import check_session_clashes
 from registrations.services.waitlist import waitlist_offer_next
@@ -113,7 +114,7 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
         raise ValidationError(
             {"member_number": ["This ticket is for members: give the new person's number."]}
         )
-    attendee.full_clean(exclude=["registration", "ticket_type", "badge_code"])
+    attendee.full_clean(exclude=["registration", "ticket_type", "badge_code", "token"])
     attendee.save(update_fields=sorted(changes))
     if identity_changes:
         notify_substitution(attendee=attendee, old_email=old_email)
@@ -131,13 +132,15 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
 
 def _hand_over_seat(attendee: Attendee) -> dict:
     """Forget the previous person: their check-ins and CE attestations go, and the changes
-    that blank their own fields and give the seat a new badge code are returned."""
+    that blank their own fields and give the seat a new badge code and attendee link are
+    returned."""
     CheckIn.objects.filter(attendee=attendee).delete()
     Attestation.objects.filter(attendee=attendee).delete()
     badge_code = new_code(10)
     while Attendee.objects.filter(badge_code=badge_code).exists():
         badge_code = new_code(10)
-    return {**PERSONAL_FIELDS, "badge_code": badge_code}
+    # A new person, a new link of their own: the previous person's link stops working.
+    return {**PERSONAL_FIELDS, "badge_code": badge_code, "token": new_token()}
 
 
 @transaction.atomic
@@ -210,4 +213,24 @@ def attendee_change(
         attendee = attendee_update(attendee=attendee, at=at, **details)
     if sessions is not None:
         attendee = attendee_sessions_change(attendee=attendee, session_ids=sessions, at=at)
+    return attendee
+
+
+@transaction.atomic
+def attendee_own_change(
+    *, attendee: Attendee, sessions: list[int] | None = None, at: datetime | None = None, **details
+) -> Attendee:
+    """A change an attendee makes from their own link, as attendee_change but never their
+    email (handing the seat to someone else is the buyer's decision); the audit log
+    records which fields changed (never their values). Raises as attendee_change."""
+    if "email" in details:
+        raise ValidationError({"email": ["Ask the person who registered you to change it."]})
+    attendee = attendee_change(attendee=attendee, sessions=sessions, at=at, **details)
+    fields = sorted(details) + (["sessions"] if sessions is not None else [])
+    audit_record(
+        action=AuditEntry.Action.ATTENDEE_OWN_CHANGE,
+        event=attendee.registration.event,
+        target=attendee.registration.reference,
+        details={"attendee": attendee.pk, "fields": fields},
+    )
     return attendee

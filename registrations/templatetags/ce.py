@@ -6,6 +6,7 @@ attendees), then served to each attendee's block from the render context.
 """
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
@@ -20,16 +21,32 @@ register = template.Library()
 
 
 def _overview(context: template.Context, registration: Registration) -> dict:
-    key = f"ce-overview-{registration.pk}"
-    overview = context.render_context.get(key)
+    # Kept on the registration (its attendees share that one instance), since each
+    # attendee's block is an included template with a render context of its own.
+    overview = getattr(registration, "_ce_overview", None)
     if overview is None:
         overview = ce_overview_for_registration(registration=registration, at=timezone.now())
-        context.render_context[key] = overview
+        registration._ce_overview = overview
     return overview
 
 
+def _ce_urls(attendee: Attendee, own: bool) -> dict:
+    """The certificate and attestation addresses: the buyer's link, or the attendee's own."""
+    if own:
+        kwargs: dict = {"token": attendee.token}
+        names = ("registrations:attendee_own_certificate", "registrations:attendee_own_attestation")
+    else:
+        kwargs = {"token": attendee.registration.token, "attendee_id": attendee.id}
+        names = ("registrations:ce_certificate", "registrations:ce_attestation")
+    return {
+        "certificate_url": reverse(names[0], kwargs=kwargs),
+        "attestation_url": reverse(names[1], kwargs=kwargs),
+    }
+
+
 @register.inclusion_tag("registrations/ce/_attendee_ce.html", takes_context=True)
-def attendee_ce(context: template.Context, attendee: Attendee) -> dict:
+def attendee_ce(context: template.Context, attendee: Attendee, own: bool = False) -> dict:
+    """`own`: on the attendee's own page, whose links use the attendee's token."""
     registration = attendee.registration
     event = registration.event
     confirmed = registration.effective_status == Registration.Status.CONFIRMED
@@ -54,4 +71,5 @@ def attendee_ce(context: template.Context, attendee: Attendee) -> dict:
         "released": event.certificates_released_at is not None,
         "certificate_unavailable": unavailable,
         "csrf_token": context.get("csrf_token"),
+        **_ce_urls(attendee, own),
     }

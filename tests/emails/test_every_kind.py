@@ -212,5 +212,20 @@ def test_the_certificate_email_carries_the_pdf(api, event):
     assert [name for name, _, _ in mail.attachments if name.endswith(".pdf")]
 
 
+@case(Kind.REGISTRATION_LINKS)
+def test_find_my_registration_emails_the_buyers_and_the_attendees_links(api, event):
+    from registrations.services.find import registration_links_request
+
+    registration = registered(api, event)  # buyer@example.org bought; ada@example.org attends
+    registration_links_request(email="Ada@Example.org")
+    subject, text, _ = read(Kind.REGISTRATION_LINKS, to="ada@example.org")
+    ada = registration.attendees.get()
+    assert subject == "Your registration links"
+    assert ada.get_absolute_url() in text and registration.token not in text
+    registration_links_request(email="buyer@example.org")
+    _, text, _ = read(Kind.REGISTRATION_LINKS, to="buyer@example.org")
+    assert registration.get_absolute_url() in text and registration.reference in text
+
+
 def test_every_kind_is_rendered_by_a_test_above():
     assert set(CASES) == set(Kind.values)

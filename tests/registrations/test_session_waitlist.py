@@ -291,7 +291,8 @@ def test_accepting_the_offer_adds_the_session_with_its_invite(
     with django_capture_on_commit_callbacks(execute=True):
         answer = client.post(entry.get_absolute_url())
     assert answer.status_code == 302
-    assert answer["Location"].startswith(f"/registrations/{data['token']}/")
+    # The offer went to the attendee: back to her own page, never to the buyer's.
+    assert answer["Location"] == entry.attendee.get_absolute_url()
     entry.refresh_from_db()
     assert entry.status == Status.REDEEMED
     sessions = api.get(f"/api/v1/registrations/{data['token']}/").json()["attendees"][0]

@@ -7,7 +7,7 @@ kind has no builder or a builder no kind.
 
 from collections.abc import Callable
 
-from registrations.messaging.builders import attendee, buyer, waitlist
+from registrations.messaging.builders import attendee, buyer, links, waitlist
 from registrations.messaging.email import Email
 from registrations.messaging.models import Kind, OutboxMessage
 
@@ -28,4 +28,5 @@ BUILDERS: dict[str, Builder] = {
     Kind.WAITLIST_OFFER: attendee.waitlist_offer,
     Kind.SESSION_WAITLIST_OFFER: waitlist.session_offer,
     Kind.CERTIFICATE: attendee.certificate,
+    Kind.REGISTRATION_LINKS: links.registration_links,
 }

@@ -1,6 +1,9 @@
 """Emails to each attendee: confirmation and invites, changes, reminders, offers,
 certificates."""
 
+import io
+
+import segno
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -10,9 +13,10 @@ from registrations.ce.certificates import certificate_pdf
 from registrations.messaging.builders.common import (
     attendee_of,
     event_details,
+    own_link,
     when_text,
 )
-from registrations.messaging.email import Calendar, Email, NothingToSend
+from registrations.messaging.email import Calendar, Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import SessionChoice
 
@@ -25,6 +29,7 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
     sessions = [c.session for c in attendee.choices.prefetch_related("session")]
     details = [
         (_("Ticket"), attendee.ticket_type.name),
+        (_("Badge code"), attendee.badge_code),  # also as the QR code below, for the desk
         *event_details(event, joins_online=attendee.joins_online),
     ]
     for session in sessions:
@@ -42,11 +47,23 @@ def attendee_confirmation(message: OutboxMessage) -> Email:
         heading=_("See you at %(event)s") % {"event": event.name},
         paragraphs=paragraphs,
         details=details,
-        actions=[(_("Your registration"), invites.manage_url(registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         calendar_links=invites.calendar_links([entry]),
         calendar=Calendar(
             "REQUEST", invites.invite(attendee, entry, method="REQUEST", to_email=message.to_email)
         ),
+        images=[badge_qr(attendee)],
+    )
+
+
+def badge_qr(attendee) -> InlineImage:
+    """The attendee's badge code as a QR code the check-in desk scans from a phone."""
+    buffer = io.BytesIO()
+    segno.make_qr(attendee.badge_code, error="m").save(buffer, kind="png", scale=8, border=4)
+    return InlineImage(
+        cid=f"badge-{attendee.pk}",
+        content=buffer.getvalue(),
+        alt=_("Badge QR code %(code)s") % {"code": attendee.badge_code},
     )
 
 
@@ -83,7 +100,7 @@ def session_invite(message: OutboxMessage) -> Email:
             (_("When"), when_text(event, session.starts_at, session.ends_at)),
             (_("Where"), entry.location),
         ],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=own_link(message, attendee),
         calendar_links=[] if method == "CANCEL" else invites.calendar_links([entry]),
         calendar=Calendar(
             method, invites.invite(attendee, entry, method=method, to_email=message.to_email)
@@ -135,7 +152,7 @@ def event_changed(message: OutboxMessage) -> Email:
             % {"what": what}
         ],
         details=[(_("When"), when), (_("Where"), entry.location)],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         calendar_links=invites.calendar_links([entry]),
         calendar=Calendar(
             "REQUEST", invites.invite(attendee, entry, method="REQUEST", to_email=message.to_email)
@@ -162,7 +179,7 @@ def reminder(message: OutboxMessage) -> Email:
             % {"name": attendee.first_name, "code": attendee.badge_code}
         ],
         details=details,
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
     )
 
 
@@ -197,7 +214,7 @@ def certificate(message: OutboxMessage) -> Email:
             )
             % {"name": attendee.first_name}
         ],
-        actions=[(_("Your registration"), invites.manage_url(attendee.registration))],
+        actions=[(_("Your registration"), invites.attendee_manage_url(attendee))],
         attachments=[
             (
                 f"certificate-{attendee.registration.reference}.pdf",

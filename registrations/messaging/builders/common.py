@@ -56,3 +56,11 @@ def event_details(event: Event, *, joins_online: bool = False) -> list[tuple[str
     if where:
         details.append((_("Where"), where))
     return details
+
+
+def own_link(message: OutboxMessage, attendee: Attendee) -> list[tuple[str, str]]:
+    """The attendee's own link as an action, only in a message to the attendee's current
+    address (a cancelled invite to the person replaced must not carry the new one's)."""
+    if message.to_email.lower() != attendee.email.lower():
+        return []
+    return [(_("Your registration"), f"{settings.SITE_URL}{attendee.get_absolute_url()}")]

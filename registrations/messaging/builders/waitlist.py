@@ -55,6 +55,6 @@ def session_offer(message: OutboxMessage) -> Email:
         details=details,
         actions=[
             (_("Add this session"), f"{settings.SITE_URL}{entry.get_absolute_url()}"),
-            (_("Your registration"), invites.manage_url(attendee.registration)),
+            (_("Your registration"), invites.attendee_manage_url(attendee)),
         ],
     )
