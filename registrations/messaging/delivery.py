@@ -19,6 +19,7 @@ from registrations.invites import manage_url
 from registrations.messaging.builders import BUILDERS
 from registrations.messaging.email import Email, NothingToSend
 from registrations.messaging.models import OutboxMessage
+from registrations.messaging.texts import apply_to_message
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ class OutboxEmail(EmailMultiAlternatives):
 
 
 def render(message: OutboxMessage) -> EmailMultiAlternatives:
-    email: Email = BUILDERS[message.kind](message)
+    email: Email = apply_to_message(BUILDERS[message.kind](message), message)
     registration = message.registration
     event_name = (
         registration.event.name
