@@ -263,3 +263,11 @@ def answer_text(question: Question, value: Any) -> str:
     if question.kind == Question.Kind.COUNTRY:
         return COUNTRIES.get(str(value), str(value))
     return str(value)
+
+
+def answer_rows(answers: dict[str, Any], questions: list[Question]) -> list[tuple[str, str]]:
+    """Someone's answers as (question, answer) rows to read, in the questions' order;
+    questions taken off the form included (their answers stay)."""
+    return [
+        (q.label, answer_text(q, answers.get(str(q.id)))) for q in questions if str(q.id) in answers
+    ]

@@ -8,19 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members.importer import members_import
+from members.selectors import user_can_import_members
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-
-
-def user_can_import_members(user) -> bool:
-    """The member list is the institute's: superusers, and staff granted the permission."""
-    return bool(
-        user
-        and user.is_authenticated
-        and user.is_active
-        and user.is_staff
-        and (user.is_superuser or user.has_perm("members.import_members"))
-    )
 
 
 class CanImportMembers(permissions.BasePermission):

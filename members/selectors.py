@@ -23,3 +23,14 @@ def member_rate_refusal(*, number: str, email: str, last_name: str, on: date) ->
 
 def members_count() -> int:
     return Member.objects.count()
+
+
+def user_can_import_members(user) -> bool:
+    """The member list is the institute's: superusers, and staff granted the permission."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (user.is_superuser or user.has_perm("members.import_members"))
+    )

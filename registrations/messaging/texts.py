@@ -202,6 +202,8 @@ def email_text_preview(*, event: Event, kind: str, text: EmailText | None = None
     )
     email = with_organizer_text(email, text, values)
     context = {"email": email, "event_name": event.name, "manage_url": values.manage_url}
+    # render_to_string marks its output safe; the text body is not HTML (pages that show
+    # it escape it: organizer/email_texts.html).
     return {
         "subject": email.subject,
         "text": render_to_string("emails/layout.txt", context),

@@ -25,6 +25,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.errors import Conflict
 from events.models import Event
 from events.permissions import events_managed_by, user_can_manage_event, user_is_organizer
+from events.questions import answer_rows
+from members.selectors import user_can_import_members
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import refund_create, registration_cancel_with_refund
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice
@@ -84,7 +86,8 @@ def _document_links(event: Event, query: dict | None = None) -> dict[str, str]:
 @require_http_methods(GET_ONLY)
 def index(request: HttpRequest) -> HttpResponse:
     events = events_managed_by(request.user).select_related("venue").order_by("-starts_at")
-    return render(request, "registrations/organizer/index.html", {"events": events})
+    context = {"events": events, "can_import_members": user_can_import_members(request.user)}
+    return render(request, "registrations/organizer/index.html", context)
 
 
 @organizer_required
@@ -191,7 +194,9 @@ def registration_detail(request: HttpRequest, slug: str, reference: str) -> Http
     registration = _registration(event, reference)
     status = registration.effective_status
     attendees = list(registration.attendees.all())
+    questions = list(event.questions.order_by("position", "id"))
     for attendee in attendees:
+        attendee.answer_rows = answer_rows(attendee.answers, questions)
         attendee.substitute_form = SubstituteForm(
             prefix=f"a{attendee.id}",
             initial={
