@@ -7,10 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Question
+from registrations.forms.base import PageForm
 from registrations.messaging.texts import KIND_NAMES, LIMITS
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(PageForm):
     label = forms.CharField(label=_("Question"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of answer"), choices=Question.Kind.choices)
     choices = forms.CharField(
@@ -47,7 +48,7 @@ class QuestionForm(forms.Form):
         }
 
 
-class GroupRateForm(forms.Form):
+class GroupRateForm(PageForm):
     min_attendees = forms.IntegerField(
         label=_("From this many attendees"), min_value=2, max_value=1000
     )
@@ -79,7 +80,7 @@ class GroupRateForm(forms.Form):
         }
 
 
-class EmailTextForm(forms.Form):
+class EmailTextForm(PageForm):
     kind = forms.ChoiceField(
         label=_("Email"), choices=[(name, name.replace("_", " ")) for name in KIND_NAMES]
     )
@@ -98,7 +99,7 @@ class EmailTextForm(forms.Form):
     )
 
 
-class MemberImportForm(forms.Form):
+class MemberImportForm(PageForm):
     file = forms.FileField(
         label=_("Member list (CSV)"),
         help_text=_("Columns: member_number, email, last_name, valid_until (YYYY-MM-DD)."),
