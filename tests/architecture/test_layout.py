@@ -40,7 +40,7 @@ MAY_IMPORT = {
     "audit": {"config", "events"},
     "registrations": {"config", "events", "audit", "payments", "members"},
     "payments": {"config", "events", "audit", "registrations"},
-    "members": {"config"},
+    "members": {"config", "events"},  # events: only to add the demo members to seed_demo
 }
 
 
