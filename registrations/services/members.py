@@ -11,6 +11,7 @@ from events.questions import answers_clean, questions_for
 from members.models import normalize_number
 from members.selectors import member_rate_refusal
 from registrations.capacity import lock_event
+from registrations.errors import SoldOut
 from registrations.models import Attendee, live_registration_q
 from registrations.services.inputs import AttendeeInput
 
@@ -44,7 +45,6 @@ def check_member_numbers(
 
 
 def check_member_numbers_free(
-    *,
     event: Event,
     attendees: list[AttendeeInput],
     ticket_types: dict[int, TicketType],
@@ -75,6 +75,22 @@ def check_member_numbers_free(
         raise ValidationError(
             {f"attendees.{numbers[n]}.member_number": [NUMBER_TAKEN] for n in sorted(taken)}
         )
+
+
+def member_numbers_kept_check(
+    event: Event,
+    attendees: list[AttendeeInput],
+    ticket_types: dict[int, TicketType],
+    registration_id: int,
+    at: datetime,
+) -> None:
+    """A late payment of a lapsed hold keeps its member rates only if nobody took their
+    numbers meanwhile; raises SoldOut otherwise (the payment is refunded). Caller holds
+    the event lock."""
+    try:
+        check_member_numbers_free(event, attendees, ticket_types, registration_id, at)
+    except ValidationError as exc:
+        raise SoldOut("A member number went to another attendee meanwhile.") from exc
 
 
 def check_member_number_of(*, attendee: Attendee, at: datetime) -> None:

@@ -50,7 +50,11 @@ from registrations.models import (
 )
 from registrations.pricing import Discount, Price
 from registrations.services.inputs import AttendeeInput, BuyerInput
-from registrations.services.members import check_member_numbers, check_member_numbers_free
+from registrations.services.members import (
+    check_member_numbers,
+    check_member_numbers_free,
+    member_numbers_kept_check,
+)
 from registrations.services.promo import (
     promo_code_check_uses,
     promo_code_resolve,
@@ -201,13 +205,7 @@ def _register(
             max_uses=state.promo_max_uses, used=state.promo_uses, wanted=promo_uses
         )
     check_not_registered(state)
-    check_member_numbers_free(
-        event=event,
-        attendees=attendees,
-        ticket_types=ticket_types,
-        excluding=registration.pk,
-        at=at,
-    )
+    check_member_numbers_free(event, attendees, ticket_types, registration.pk, at)
     refresh_capacities(state, ticket_types, sessions)
     taken = state.taken
     try:
@@ -365,10 +363,12 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
             first_name=a.first_name,
             last_name=a.last_name,
             email=a.email,
+            member_number=a.member_number,
             sessions=tuple(c.session_id for c in a.choices.all()),
         )
         for a in attendees
     ]
+    member_numbers_kept_check(event, wanted, ticket_types, registration.pk, at)
     state = seat_state(
         event.pk, at, emails=[a.email for a in attendees], promo_code_id=registration.promo_code_id
     )

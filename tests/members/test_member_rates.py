@@ -103,3 +103,21 @@ def test_the_same_number_twice_in_one_group_is_refused(api, event, member_ticket
 def test_ordinary_tickets_need_no_number(api, event, grace):
     ticket = TicketTypeFactory(event=event)
     assert register(api, event, body(attendee(ticket, member_number="whatever"))).status_code == 201
+
+
+def test_a_late_payment_loses_a_number_someone_took_meanwhile(api, event, member_ticket, grace):
+    from django.utils import timezone
+
+    from registrations.errors import SoldOut
+    from registrations.models import Registration
+    from registrations.services.registration import registration_confirm
+
+    first = register(api, event, body(member_attendee(member_ticket))).json()
+    lapsed = Registration.objects.get(reference=first["reference"])
+    Registration.objects.filter(pk=lapsed.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    again = member_attendee(member_ticket, email="grace.h@example.org")
+    assert register(api, event, body(again)).status_code == 201  # the number was free
+    with pytest.raises(SoldOut):
+        registration_confirm(registration_id=lapsed.pk, amount_paid=lapsed.total)
