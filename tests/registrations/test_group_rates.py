@@ -130,3 +130,13 @@ def test_price_lines_never_stack_the_two_discounts():
         (Decimal("25.00"), "group")
     ] * 4  # a tie goes to the team rate, which uses up nothing
     assert price.discounted_attendees == 0
+
+
+def test_the_buyers_email_says_which_discount_applied(organizer_api, api, event, ticket):
+    from registrations.messaging.delivery import render
+    from registrations.messaging.models import Kind, OutboxMessage
+
+    rate(organizer_api, event, min_attendees=2, percent_off="10")
+    register(api, event, body(attendee(ticket), attendee(ticket), payment_method="invoice"))
+    mail = render(OutboxMessage.objects.get(kind=Kind.INVOICE))
+    assert mail.body.count("450.00 USD (team rate)") == 2
