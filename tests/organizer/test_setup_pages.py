@@ -95,3 +95,16 @@ def test_member_list_page_is_for_those_granted_it(client, org_client):
     assert response.status_code == 200
     assert "1 added, 0 updated, 0 removed, 1 rejected." in html
     assert Member.objects.get().number == "M-1"
+
+
+def test_the_attendee_page_filters_by_answer(org_client, event, ticket):
+    lunch = Question.objects.create(event=event, label="Lunch", kind="choice", choices=["V", "F"])
+    make_registration(event, {"ticket_type": ticket, "first_name": "Grace",
+                              "answers": {str(lunch.id): "F"}})  # fmt: skip
+    make_registration(event, {"ticket_type": ticket, "first_name": "Ann",
+                              "answers": {str(lunch.id): "V"}})  # fmt: skip
+    page = org_client.get(
+        f"/organizer/events/{event.slug}/attendees/", {"question": lunch.id, "answer": "F"}
+    ).content.decode()
+    assert "Grace" in page and "Ann" not in page
+    assert f"export.csv?question={lunch.id}&amp;answer=F" in page
