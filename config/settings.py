@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "registrations",
     "payments",
     "audit",
+    "members",
     "axes",  # after the apps: its admin and checks look at the auth setup
 ]
 

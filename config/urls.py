@@ -53,6 +53,7 @@ urlpatterns = [
     path("api/v1/", include("registrations.ce.api_urls")),
     path("api/v1/", include("registrations.privacy.api_urls")),
     path("api/v1/", include("audit.api_urls")),
+    path("api/v1/", include("members.api_urls")),
     path("api/v1/", include("registrations.organizer.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

@@ -349,3 +349,69 @@ class EventRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.role} of {self.event}"
+
+
+class Question(models.Model):
+    """A question the organizer asks each attendee (of some ticket types, or all).
+
+    Answers are keyed by the question's id, so a new label keeps them; a question with
+    answers is deactivated rather than deleted (events.questions)."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        CHOICE = "choice", _("One choice")
+        MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+        BOOLEAN = "boolean", _("Yes or no")
+        DATE = "date", _("Date")
+        COUNTRY = "country", _("Country")
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    label = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(default=False)
+    choices = models.JSONField(default=list, blank=True, help_text=_("For the choice kinds."))
+    help_text = models.CharField(max_length=300, blank=True)
+    ticket_types = models.ManyToManyField(
+        TicketType, blank=True, related_name="+", help_text=_("Empty: every ticket type.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["event", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def asks(self, ticket_type_id: int) -> bool:
+        """Whether an attendee of this ticket type is asked (reads a prefetch)."""
+        types = [t.id for t in self.ticket_types.all()]
+        return not types or ticket_type_id in types
+
+
+class GroupRate(models.Model):
+    """A team rate: registrations of at least `min_attendees` get `percent_off` their
+    tickets (of `ticket_types`; empty: all). The best tier that applies wins."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="group_rates")
+    min_attendees = models.PositiveSmallIntegerField()
+    percent_off = models.DecimalField(max_digits=5, decimal_places=2)
+    ticket_types = models.ManyToManyField(
+        TicketType, blank=True, related_name="+", help_text=_("Empty: every ticket type.")
+    )
+
+    class Meta:
+        ordering = ["event", "min_attendees", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_attendees__gte=2), name="group_rate_at_least_two"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_off__gt=0) & Q(percent_off__lte=100),
+                name="group_rate_percent_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.percent_off}% from {self.min_attendees} attendees"

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from events.inventory import seats_left, seats_taken
-from events.models import Event, PriceTier, Session, TicketType
+from events.models import Event, GroupRate, PriceTier, Question, Session, TicketType
 
 
 def event_list_published() -> QuerySet[Event]:
@@ -21,7 +21,8 @@ def event_list_published() -> QuerySet[Event]:
 
 
 def event_get_visible(*, slug: str) -> Event:
-    """One public event with its ticket types, tiers and sessions. Raises Event.DoesNotExist."""
+    """One public event with its ticket types, tiers, sessions, active questions and team
+    rates. Raises Event.DoesNotExist."""
     return (
         Event.objects.visible()
         .select_related("venue")
@@ -33,6 +34,11 @@ def event_get_visible(*, slug: str) -> Event:
                 ),
             ),
             Prefetch("sessions", queryset=Session.objects.order_by("starts_at", "title")),
+            Prefetch(
+                "questions",
+                queryset=Question.objects.filter(is_active=True).prefetch_related("ticket_types"),
+            ),
+            Prefetch("group_rates", queryset=GroupRate.objects.prefetch_related("ticket_types")),
         )
         .get(slug=slug)
     )

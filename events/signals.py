@@ -1,6 +1,6 @@
 """Cached catalogues forgotten when what they show changes.
 
-Any save or delete of an event, ticket type, price tier or session (through the services,
+Any save or delete of an event, ticket type, price tier, session, question or team rate (through the services,
 the admin or the API) drops that event's cached catalogue once the transaction commits,
 so the next reader builds it afresh from the database. (Seats taken are not edits: the
 catalogue shows them up to CATALOGUE_CACHE_SECONDS late.)
@@ -9,7 +9,7 @@ catalogue shows them up to CATALOGUE_CACHE_SECONDS late.)
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from events.models import Event, PriceTier, Session, TicketType
+from events.models import Event, GroupRate, PriceTier, Question, Session, TicketType
 from events.selectors import catalogue_forget_on_commit
 
 
@@ -20,7 +20,9 @@ def _event_changed(sender, instance: Event, **kwargs) -> None:
 
 @receiver([post_save, post_delete], sender=TicketType)
 @receiver([post_save, post_delete], sender=Session)
-def _part_changed(sender, instance: TicketType | Session, **kwargs) -> None:
+@receiver([post_save, post_delete], sender=Question)
+@receiver([post_save, post_delete], sender=GroupRate)
+def _part_changed(sender, instance: TicketType | Session | Question | GroupRate, **kwargs) -> None:
     _forget_on_commit(_slug_of(instance.event_id))
 
 

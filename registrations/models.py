@@ -133,10 +133,11 @@ def lapsed_offer_q(at, prefix: str = "") -> Q:
 
 def promo_use_q(at, prefix: str = "") -> Q:
     """Q for an attendee (reached through `prefix`) who takes one use of their
-    registration's promo code at `at`: the code discounted them (a promo code is the only
-    discount there is), and the registration holds seats (`live_registration_q`).
+    registration's promo code at `at`: the code discounted them (a team rate's discount is
+    no use of it), and the registration holds seats (`live_registration_q`).
     registrations.seat_sql counts the same under the event lock."""
-    return Q(**{f"{prefix}discount__gt": 0}) & live_registration_q(at, f"{prefix}registration__")
+    used = Q(**{f"{prefix}discount__gt": 0}) & ~Q(**{f"{prefix}discount_kind": "group"})
+    return used & live_registration_q(at, f"{prefix}registration__")
 
 
 class Registration(models.Model):
@@ -255,6 +256,9 @@ class Attendee(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     ticket_price = models.DecimalField(max_digits=10, decimal_places=2)
     discount = models.DecimalField(max_digits=10, decimal_places=2, default=ZERO)
+    # Which discount `discount` is: "promo" (a use of the code), "group" (the team rate).
+    discount_kind = models.CharField(max_length=8, blank=True)
+    answers = models.JSONField(default=dict, blank=True, help_text=_("By question id."))
     sessions = models.ManyToManyField(Session, through="SessionChoice", related_name="attendees")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -17,7 +17,7 @@ from registrations.services.promo import (
 
 # The same rules and prices as registration_create, so that the review step reports what
 # confirming would refuse, and the price it would charge, before anyone presses "Confirm".
-from registrations.services.rules import registration_price, registration_validate
+from registrations.services.rules import group_tiers_of, registration_price, registration_validate
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,7 @@ class AttendeePreview:
     price_tier: str
     ticket_price: Decimal
     discount: Decimal
+    discount_kind: str  # "promo", "group" (the team rate), ""
     sessions: tuple[SessionPreview, ...]
     session_fees: Decimal
     total: Decimal
@@ -73,6 +74,7 @@ def registration_preview(
         ticket_types=ticket_types,
         sessions=sessions,
         payment_method=payment_method,
+        questions=list(event.questions.all()),
     )
     code = ""
     promo: PromoCode | None = None
@@ -81,7 +83,12 @@ def registration_preview(
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
         code = promo.code
     price = registration_price(
-        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        discount=discount,
+        at=at,
+        group=group_tiers_of(event),
     )
     if promo_uses := promo_uses_wanted(promo=promo, price=price):
         promo_code_check_uses(promo=promo, wanted=promo_uses, at=at)
@@ -117,6 +124,7 @@ def _attendee_preview(
         price_tier=tier.label(event.tzinfo) if tier else "",
         ticket_price=line.ticket_price,
         discount=line.discount,
+        discount_kind=line.discount_kind,
         sessions=tuple(
             SessionPreview(title=s.title, starts_at=s.starts_at, ends_at=s.ends_at, price=s.price)
             for s in chosen

@@ -40,6 +40,30 @@ class Discount:
 
 
 @dataclass(frozen=True)
+class GroupTier:
+    """A team rate: `percent_off` the tickets (of `ticket_type_ids`; empty: all) of a
+    registration of at least `min_attendees`."""
+
+    min_attendees: int
+    percent_off: Decimal
+    ticket_type_ids: frozenset[int] = frozenset()
+
+
+def group_discount(tiers: Sequence[GroupTier], size: int, ticket_type_id: int) -> Discount | None:
+    """The best tier that applies to one ticket of a group of `size`, as a Discount."""
+    best = max(
+        (
+            t.percent_off
+            for t in tiers
+            if size >= t.min_attendees
+            and (not t.ticket_type_ids or ticket_type_id in t.ticket_type_ids)
+        ),
+        default=None,
+    )
+    return None if best is None else Discount(percent_off=best)
+
+
+@dataclass(frozen=True)
 class Line:
     """One attendee: the ticket type, its price now, and the fees of the chosen sessions."""
 
@@ -53,6 +77,7 @@ class LinePrice:
     ticket_price: Decimal
     discount: Decimal
     sessions: Decimal
+    discount_kind: str = ""  # "promo", "group" (the team rate), "" (none)
 
     @property
     def total(self) -> Decimal:
@@ -77,12 +102,16 @@ class Price:
 
     @property
     def discounted_attendees(self) -> int:
-        """How many attendees the discount cut the price of: the uses of a promo code."""
-        return sum(1 for line in self.lines if line.discount > 0)
+        """How many attendees the promo code cut the price of: the uses of the code."""
+        return sum(1 for line in self.lines if line.discount_kind == "promo")
 
 
-def price_lines(lines: list[Line], discount: Discount | None = None) -> Price:
-    """Each attendee's ticket, discount and session fees, and the totals."""
+def price_lines(
+    lines: list[Line], discount: Discount | None = None, group: Sequence[GroupTier] = ()
+) -> Price:
+    """Each attendee's ticket, discount and session fees, and the totals. With a team
+    rate (`group`) too, each attendee gets the better of it and the promo code, never
+    both; on a tie the team rate (which uses up nothing)."""
     priced = []
     for line in lines:
         ticket_price = money(line.ticket_price)
@@ -91,11 +120,15 @@ def price_lines(lines: list[Line], discount: Discount | None = None) -> Price:
             if discount and discount.applies_to(line.ticket_type_id)
             else ZERO
         )
+        team = group_discount(group, len(lines), line.ticket_type_id)
+        team_cut = team.on(ticket_price) if team else ZERO
+        kind = "group" if team_cut > 0 and team_cut >= cut else "promo" if cut > 0 else ""
         priced.append(
             LinePrice(
                 ticket_price=ticket_price,
-                discount=cut,
+                discount=max(cut, team_cut),
                 sessions=money(sum(line.session_prices, ZERO)),
+                discount_kind=kind,
             )
         )
     return Price(lines=tuple(priced))

@@ -159,7 +159,8 @@ def _promo_uses_part(promo_code_id: int, live: _Part) -> _Part:
         f"SELECT 'promo_uses', (SELECT max_uses FROM {PromoCode._meta.db_table} "
         f"WHERE id = %s), COUNT(*), NULL FROM {_ATTENDEE} a "
         f"JOIN {_REGISTRATION} r ON r.id = a.registration_id "
-        f"WHERE r.promo_code_id = %s AND a.discount > 0 AND {live}",
+        f"WHERE r.promo_code_id = %s AND a.discount > 0 "
+        f"AND a.discount_kind <> 'group' AND {live}",
         [promo_code_id, promo_code_id, *live_params],
     )
 

@@ -188,3 +188,8 @@ def session_waits_of(*, registration: Registration) -> dict[int, list[SessionWai
     for entry in entries:
         by_attendee.setdefault(entry.attendee_id, []).append(entry)
     return by_attendee
+
+
+def question_has_answers(question_id: int) -> bool:
+    """Whether any attendee answered the question (answers are kept by question id)."""
+    return Attendee.objects.filter(answers__has_key=str(question_id)).exists()

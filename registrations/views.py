@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
 from events.models import Event
+from events.questions import questions_for
 from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
 from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
@@ -27,6 +28,7 @@ from registrations.forms.attendee import AttendeeDetailsForm
 from registrations.forms.base import service_errors_to_form
 from registrations.forms.manage import SessionSwapForm
 from registrations.forms.menu import Menu, SessionOption, registration_menu
+from registrations.forms.questions import add_question_fields, initial_answers
 from registrations.forms.register import RegistrationForms
 from registrations.models import (
     Attendee,
@@ -210,12 +212,21 @@ def _registration_or_404(token: str) -> Registration:
     return selectors.registration_by_token_or_404(token=token)
 
 
-def _details_form(attendee: Attendee, data=None) -> AttendeeDetailsForm:
-    return AttendeeDetailsForm(
+def _details_form(attendee: Attendee, questions: list, data=None) -> AttendeeDetailsForm:
+    """The attendee's details, and their answers to the questions asked of their ticket."""
+    form = AttendeeDetailsForm(
         data,
         prefix=f"attendee-{attendee.id}",
-        initial={name: getattr(attendee, name) for name in EDITABLE_FIELDS} | attendee.credentials,
+        initial={name: getattr(attendee, name) for name in EDITABLE_FIELDS}
+        | attendee.credentials
+        | initial_answers(attendee.answers),
     )
+    add_question_fields(form, questions_for(questions, attendee.ticket_type_id), {})
+    return form
+
+
+def _questions(registration: Registration) -> list:
+    return list(registration.event.questions.prefetch_related("ticket_types"))
 
 
 def _sessions_form(attendee: Attendee, menu: Menu | None, data=None) -> SessionSwapForm | None:
@@ -271,8 +282,9 @@ def _manage_page(
     confirmed = registration.status == Registration.Status.CONFIRMED
     waits = selectors.session_waits_of(registration=registration) if confirmed else {}
     blocks = []
+    questions = _questions(registration)
     for attendee in registration.attendees.all():
-        details = _details_form(attendee)
+        details = _details_form(attendee, questions)
         sessions = _sessions_form(attendee, menu)
         if attendee.id == bound_attendee_id:
             if isinstance(bound, SessionSwapForm):
@@ -321,7 +333,7 @@ def attendee_edit(request: HttpRequest, token: str, attendee_id: int) -> HttpRes
             messages.error(request, _("The sessions of this registration cannot change now."))
             return redirect(registration)
     else:
-        form = _details_form(attendee, request.POST)
+        form = _details_form(attendee, _questions(registration), request.POST)
     if not form.is_valid():
         return _manage_page(
             request, registration, bound=form, bound_attendee_id=attendee.id, status=400

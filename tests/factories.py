@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from events.models import Event, PriceTier, Session, TicketType, Venue
+from members.models import Member
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -79,3 +80,16 @@ class SessionFactory(factory.django.DjangoModelFactory):
     capacity = 30
     price = Decimal("0.00")
     ce_credits = Decimal("3.00")
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    """A line of the institute's member list, valid for a year."""
+
+    class Meta:
+        model = Member
+        django_get_or_create = ["number"]
+
+    number = factory.Sequence(lambda n: f"M-{n}")
+    email = factory.LazyAttribute(lambda m: f"{m.number.lower()}@example.org")
+    last_name = "Ng"
+    valid_until = factory.LazyFunction(lambda: (timezone.now() + timedelta(days=365)).date())

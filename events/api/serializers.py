@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import MoneyField
-from events.models import Event, Session
+from events.models import Event, GroupRate, Question, Session
 from events.selectors import Catalogue, SessionOffer, TicketOffer
 
 
@@ -103,9 +103,33 @@ class EventDetailSerializer(serializers.Serializer):
                 "cancellation_policy": event.cancellation_policy,
                 "ticket_types": [TicketOfferSerializer(t).data for t in catalogue.tickets],
                 "sessions": [SessionOfferSerializer(s).data for s in catalogue.sessions],
+                "questions": [question_fields(q) for q in event.questions.all() if q.is_active],
+                "group_rates": [group_rate_fields(r) for r in event.group_rates.all()],
             }
         )
         return data
+
+
+def question_fields(question: Question) -> dict:
+    return {
+        "id": question.id,
+        "label": question.label,
+        "kind": question.kind,
+        "required": question.required,
+        "choices": question.choices,
+        "help_text": question.help_text,
+        "ticket_types": [t.id for t in question.ticket_types.all()],
+        "position": question.position,
+    }
+
+
+def group_rate_fields(rate: GroupRate) -> dict:
+    return {
+        "id": rate.id,
+        "min_attendees": rate.min_attendees,
+        "percent_off": f"{rate.percent_off:.2f}",
+        "ticket_types": [t.id for t in rate.ticket_types.all()],
+    }
 
 
 def _iso(event: Event, moment: datetime | None) -> str | None:
@@ -232,3 +256,38 @@ class SessionInputSerializer(serializers.Serializer):
 class SessionOutputSerializer(serializers.Serializer):
     def to_representation(self, session: Session) -> dict:
         return session_fields(session)
+
+
+class QuestionInputSerializer(serializers.Serializer):
+    label = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Question.Kind.choices)
+    required = serializers.BooleanField(required=False)
+    choices = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=50
+    )
+    help_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    ticket_types = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )
+    position = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+    is_active = serializers.BooleanField(required=False)
+
+
+class QuestionOutputSerializer(serializers.Serializer):
+    def to_representation(self, question: Question) -> dict:
+        return question_fields(question) | {"is_active": question.is_active}
+
+
+class GroupRateInputSerializer(serializers.Serializer):
+    min_attendees = serializers.IntegerField(min_value=2, max_value=1000)
+    percent_off = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100
+    )
+    ticket_types = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=100
+    )
+
+
+class GroupRateOutputSerializer(serializers.Serializer):
+    def to_representation(self, rate: GroupRate) -> dict:
+        return group_rate_fields(rate)

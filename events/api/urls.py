@@ -1,6 +1,6 @@
 from django.urls import path
 
-from events.api import team, views
+from events.api import catalogue_views, team, views
 
 urlpatterns = [
     path("events/", views.EventListView.as_view(), name="api-event-list"),
@@ -36,5 +36,25 @@ urlpatterns = [
         "organizer/events/<slug:slug>/sessions/<int:pk>/",
         views.OrganizerSessionDetailView.as_view(),
         name="api-org-session",
+    ),
+    path(
+        "organizer/events/<slug:slug>/questions/",
+        catalogue_views.OrganizerQuestionListView.as_view(),
+        name="api-org-questions",
+    ),
+    path(
+        "organizer/events/<slug:slug>/questions/<int:pk>/",
+        catalogue_views.OrganizerQuestionDetailView.as_view(),
+        name="api-org-question",
+    ),
+    path(
+        "organizer/events/<slug:slug>/group-rates/",
+        catalogue_views.OrganizerGroupRateListView.as_view(),
+        name="api-org-group-rates",
+    ),
+    path(
+        "organizer/events/<slug:slug>/group-rates/<int:pk>/",
+        catalogue_views.OrganizerGroupRateDetailView.as_view(),
+        name="api-org-group-rate",
     ),
 ]

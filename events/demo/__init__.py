@@ -5,6 +5,8 @@ forum.py     IHI National Forum 2026 (hybrid, mini-courses that overlap)
 seeding.py   writing one event from its spec: venue, event, ticket types, tiers, sessions
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from events.demo.congress import CONGRESS
@@ -12,8 +14,21 @@ from events.demo.forum import FORUM
 from events.demo.seeding import seed_event
 from events.models import Event
 
+# Other apps add their demo data (events imports no other app): the members app its demo
+# members, registered in MembersConfig.ready().
+_extras: list[Callable[[], None]] = []
+
+
+def on_seed_demo(seed: Callable[[], None]) -> None:
+    if seed not in _extras:
+        _extras.append(seed)
+
 
 @transaction.atomic
 def seed_demo() -> list[Event]:
-    """Create or refresh the demo events; a second run changes nothing."""
-    return [seed_event(CONGRESS), seed_event(FORUM)]
+    """Create or refresh the demo events (and the other apps' demo data); a second run
+    changes nothing."""
+    events = [seed_event(CONGRESS), seed_event(FORUM)]
+    for seed in _extras:
+        seed()
+    return events

@@ -196,4 +196,17 @@ FORUM = {
             D("1.25"),
         ),
     ],
+    # label, kind, required, choices, help text
+    "questions": [
+        (
+            "Lunch choice",
+            "choice",
+            True,
+            ["Vegetarian", "Vegan", "Fish", "Chicken", "No lunch, thanks"],
+            "For the boxed lunch on the mini-course days.",
+        ),
+        ("First time at the Forum?", "boolean", False, [], ""),
+    ],
+    # Team rates: (from this many attendees, percent off each ticket)
+    "group_rates": [(5, D("10")), (10, D("15"))],
 }

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import models
 
-from events.models import Event, PriceTier, Session, TicketType, Venue
+from events.models import Event, GroupRate, PriceTier, Question, Session, TicketType, Venue
 from events.services import tier_until
 
 
@@ -40,6 +40,7 @@ def seed_event(spec: dict) -> Event:
     event = _seed_event_row(spec)
     _seed_ticket_types(event, spec["ticket_types"])
     _seed_sessions(event, spec["first_day"], spec["sessions"])
+    _seed_questions_and_rates(event, spec.get("questions", []), spec.get("group_rates", []))
     return event
 
 
@@ -113,4 +114,25 @@ def _seed_sessions(event: Event, first_day: date, sessions: list[tuple]) -> None
                 "ce_credits": ce,
                 "selectable": kind != "plenary",
             },
+        )
+
+
+def _seed_questions_and_rates(event: Event, questions: list[tuple], rates: list[tuple]) -> None:
+    for position, (label, kind, required, choices, help_text) in enumerate(questions):
+        _upsert(
+            Question,
+            {"event": event, "label": label},
+            {
+                "kind": kind,
+                "required": required,
+                "choices": choices,
+                "help_text": help_text,
+                "position": position,
+            },
+        )
+    for min_attendees, percent_off in rates:
+        _upsert(
+            GroupRate,
+            {"event": event, "min_attendees": min_attendees},
+            {"percent_off": percent_off},
         )

@@ -45,6 +45,8 @@ class AttendeeInputSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1), required=False, max_length=50
     )
     credentials = CredentialsSerializer(required=False)
+    # {"<question id>": answer}: checked against the event's questions by the service.
+    answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
 class RegistrationInputSerializer(serializers.Serializer):
@@ -84,6 +86,7 @@ class AttendeeChangeSerializer(serializers.Serializer):
     sessions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=50
     )
+    answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
 class AttendeeOwnChangeSerializer(serializers.Serializer):
@@ -178,6 +181,9 @@ class PromoCodeSerializer(serializers.ModelSerializer):
         ]
 
 
+DISCOUNT_APPLIED = {"promo": "promo", "group": "group_rate"}
+
+
 def _money(value) -> str:
     return f"{value:.2f}"
 
@@ -263,6 +269,12 @@ def attendee_data(attendee: Attendee, event: Event, *, amount_paid: Decimal) -> 
         "badge_code": attendee.badge_code,
         "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
         "price": _money(attendee.ticket_price - attendee.discount),
+        "discount": _money(attendee.discount),
+        # Which discount applied: "promo" (the code), "group_rate" (the team rate), or null.
+        "discount_applied": DISCOUNT_APPLIED.get(attendee.discount_kind or "promo")
+        if attendee.discount > 0
+        else None,
+        "answers": attendee.answers,
         "amount_paid": _money(amount_paid),
         "sessions": [
             {

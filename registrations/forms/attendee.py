@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from registrations.forms.base import PageForm
+from registrations.forms.questions import answers_from
 from registrations.models import Profession
 
 CREDENTIAL_FIELDS = ("npi", "license_number", "license_state", "nabp_eprofile_id", "birth_mmdd")
@@ -66,8 +67,16 @@ class AttendeeDetailsForm(PageForm):
         }
 
     def service_changes(self) -> dict:
-        """Keyword arguments of attendee_change for these details."""
-        data = {k: v for k, v in self.cleaned_data.items() if k not in CREDENTIAL_FIELDS}
+        """Keyword arguments of attendee_change for these details (and answers, when the
+        form asks the event's questions: registrations.forms.questions)."""
+        questions = getattr(self, "question_kinds", {})
+        data = {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in CREDENTIAL_FIELDS and k not in questions
+        }
+        if questions:
+            data["answers"] = answers_from(self, blanks=True)
         return data | {"credentials": self.credentials()}
 
 

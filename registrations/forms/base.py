@@ -25,4 +25,6 @@ def service_errors_to_form(form: forms.Form, error: ValidationError) -> None:
         return
     for key, errors in error.error_dict.items():
         messages = [message for item in errors for message in item.messages]
+        if key.startswith("answers."):  # answers.12 -> the question's field, q_12
+            key = "q_" + key.removeprefix("answers.")
         form.add_service_error(None if key == "__all__" else key, messages)

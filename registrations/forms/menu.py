@@ -7,7 +7,7 @@ from decimal import Decimal
 from itertools import groupby
 from typing import Any
 
-from events.models import Event
+from events.models import Event, Question
 from events.selectors import Catalogue
 
 
@@ -49,6 +49,7 @@ class Menu:
     currency: str
     tickets: tuple[TicketOption, ...]
     days: tuple[tuple[date, tuple[SessionOption, ...]], ...]
+    questions: tuple[Question, ...] = ()  # the active ones, in order, ticket types prefetched
 
     @property
     def sessions(self) -> list[SessionOption]:
@@ -97,7 +98,8 @@ def registration_menu(catalogue: Catalogue, *, offer_ticket_type_id: int | None 
         (day, tuple(group))
         for day, group in groupby(options, key=lambda option: event.local(option.starts_at).date())
     )
-    return Menu(currency=event.currency, tickets=tickets, days=days)
+    questions = tuple(q for q in event.questions.all() if q.is_active)
+    return Menu(currency=event.currency, tickets=tickets, days=days, questions=questions)
 
 
 def chosen_values(value: Any) -> set[str]:

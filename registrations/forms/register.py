@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.forms.attendee import AttendeeDetailsForm
 from registrations.forms.base import PageForm
 from registrations.forms.menu import Menu, SessionOption, TicketOption, chosen_values
+from registrations.forms.questions import PREFIX, add_question_fields, answers_from
 from registrations.models import PaymentMethod
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.rules import MAX_ATTENDEES
@@ -34,6 +35,16 @@ class AttendeeForm(AttendeeDetailsForm):
         self.menu = menu
         self.fields["ticket_type"].choices = [(t.id, t.name) for t in menu.tickets]
         self.fields["sessions"].choices = [(s.id, s.title) for s in menu.sessions]
+        add_question_fields(self, list(menu.questions), {t.id: t.name for t in menu.tickets})
+
+    @property
+    def question_fields(self) -> list:
+        return [self[name] for name in self.question_kinds]
+
+    @property
+    def detail_fields(self) -> list:
+        skip = {"ticket_type", "sessions", *self.question_kinds}
+        return [field for field in self if field.name not in skip]
 
     @property
     def ticket_options(self) -> list[tuple[TicketOption, bool]]:
@@ -64,6 +75,7 @@ class AttendeeForm(AttendeeDetailsForm):
             accessibility_needs=data["accessibility_needs"],
             sessions=tuple(data["sessions"]),
             credentials=self.credentials(),
+            answers=answers_from(self),
         )
 
 
@@ -213,8 +225,11 @@ class RegistrationForms:
             if parts[0] == "attendees" and len(parts) > 1 and parts[1].isdigit():
                 form = forms_by_index.get(int(parts[1]))
                 if form is not None:
-                    # attendees.1.email -> email; attendees.1.credentials.npi -> npi
+                    # attendees.1.email -> email; attendees.1.credentials.npi -> npi;
+                    # attendees.1.answers.12 -> q_12
                     field = parts[-1] if len(parts) > 2 else None
+                    if len(parts) == 4 and parts[2] == "answers":
+                        field = f"{PREFIX}{parts[3]}"
                     form.add_service_error(field, messages)
                     continue
             elif parts[0] == "buyer" and len(parts) == 2:

@@ -20,6 +20,7 @@ from registrations.invites import attendee_manage_url, manage_url
 from registrations.messaging.builders import BUILDERS
 from registrations.messaging.email import Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
+from registrations.messaging.texts import apply_to_message
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def _footer_link(message: OutboxMessage) -> str:
 
 
 def render(message: OutboxMessage) -> EmailMultiAlternatives:
-    email: Email = BUILDERS[message.kind](message)
+    email: Email = apply_to_message(BUILDERS[message.kind](message), message)
     registration = message.registration
     event_name = (
         registration.event.name

@@ -83,3 +83,25 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.to_email}"
+
+
+class EmailText(models.Model):
+    """The organizer's own wording of one kind of email for one event: a subject, an
+    intro and a closing, plain text with a fixed set of placeholders (messaging.texts).
+    Blank parts keep the system's own."""
+
+    event = models.ForeignKey("events.Event", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)  # the outbox Kind it words
+    subject = models.CharField(max_length=200, blank=True)
+    intro = models.TextField(max_length=4000, blank=True)
+    closing = models.TextField(max_length=4000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = "registrations"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="email_text_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} text of {self.event_id}"

@@ -54,6 +54,10 @@ FILTER_PARAMETERS = [
     OpenApiParameter("session", int, description="Chose this session (everyone: a plenary)"),
     OpenApiParameter("profession", str, enum=["nurse", "physician", "pharmacist", "other"]),
     OpenApiParameter("checked_in", bool, description="Checked in at the door"),
+    OpenApiParameter("question", int, description="One of the event's questions"),
+    OpenApiParameter(
+        "answer", str, description="With `question`: gave this answer (blank: any answer)"
+    ),
 ]
 FILE = OpenApiResponse(OpenApiTypes.BINARY, description="The file, as an attachment.")
 
@@ -101,6 +105,7 @@ class AttendeeRowSerializer(serializers.Serializer):
     currency = serializers.CharField(source="registration.currency")
     dietary_needs = serializers.CharField()
     accessibility_needs = serializers.CharField()
+    answers = serializers.DictField(help_text="Answers to the event's questions, by id.")
 
     def _local(self, moment):
         return moment.astimezone(self.context["tz"]).isoformat() if moment else None

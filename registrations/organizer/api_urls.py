@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations.organizer import api, payments_api
+from registrations.organizer import api, email_texts_api, payments_api
 
 EVENT = "organizer/events/<slug:slug>/"
 
@@ -41,5 +41,15 @@ urlpatterns = [
         "organizer/sessions/<int:pk>/check-in/",
         api.SessionCheckInView.as_view(),
         name="api-org-session-check-in",
+    ),
+    path(
+        f"{EVENT}email-texts/<str:kind>/",
+        email_texts_api.EmailTextView.as_view(),
+        name="api-org-email-text",
+    ),
+    path(
+        f"{EVENT}email-texts/<str:kind>/preview/",
+        email_texts_api.EmailTextPreviewView.as_view(),
+        name="api-org-email-text-preview",
     ),
 ]

@@ -28,12 +28,14 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from events.models import Event, Session
+from events.questions import answer_text
 from registrations.organizer.selectors import (
     EXPORT_FIELDS,
     ROSTER_FIELDS,
     VENUE_NEEDS_FIELDS,
     AttendeeFilters,
     attendees_for_export,
+    questions_for_export,
     session_roster,
     venue_needs,
 )
@@ -165,12 +167,25 @@ def _filename(event: Event, what: str, extension: str) -> str:
     return f"{event.slug}-{what}-{today:%Y%m%d}.{extension}"
 
 
+def _with_answers(event: Event, filters: AttendeeFilters) -> tuple[list[str], Iterator]:
+    """The export's header and rows: the standard columns, then one per question (its
+    label), each cell the answer as a person reads it."""
+    questions = questions_for_export(event=event)
+    rows = attendees_for_export(event=event, filters=filters, at=timezone.now())
+
+    def flat() -> Iterator[list]:
+        for *standard, answers in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+            yield standard + [answer_text(q, (answers or {}).get(str(q.pk))) for q in questions]
+
+    return list(EXPORT_FIELDS) + [q.label for q in questions], flat()
+
+
 def attendees_csv(*, event: Event, filters: AttendeeFilters) -> StreamingHttpResponse:
     """The attendee export as CSV, streamed row by row from one query."""
-    rows = attendees_for_export(event=event, filters=filters, at=timezone.now())
+    header, rows = _with_answers(event, filters)
     return csv_response(
-        list(EXPORT_FIELDS),
-        rows.iterator(chunk_size=EXPORT_CHUNK_SIZE),
+        header,
+        rows,
         tz=event.tzinfo,
         filename=_filename(event, "attendees", "csv"),
     )
@@ -178,10 +193,10 @@ def attendees_csv(*, event: Event, filters: AttendeeFilters) -> StreamingHttpRes
 
 def attendees_xlsx(*, event: Event, filters: AttendeeFilters) -> FileResponse:
     """The attendee export as an Excel workbook (write-only mode, one query)."""
-    rows = attendees_for_export(event=event, filters=filters, at=timezone.now())
+    header, rows = _with_answers(event, filters)
     return xlsx_response(
-        list(EXPORT_FIELDS),
-        rows.iterator(chunk_size=EXPORT_CHUNK_SIZE),
+        header,
+        rows,
         tz=event.tzinfo,
         filename=_filename(event, "attendees", "xlsx"),
         sheet_title="Attendees",

@@ -33,6 +33,10 @@ class AttendeeFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any profession"))] + list(Profession.choices),
     )
+    question = forms.ModelChoiceField(
+        label=_("Question"), required=False, queryset=None, empty_label=_("Any answers")
+    )
+    answer = forms.CharField(label=_("Answer"), required=False, max_length=200)
     checked_in = forms.CharField(
         label=_("Checked in"),
         required=False,
@@ -45,6 +49,10 @@ class AttendeeFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         self.fields["ticket_type"].queryset = event.ticket_types.all()
         self.fields["session"].queryset = event.sessions.all()
+        self.fields["question"].queryset = event.questions.all()
+        self.fields["question"].error_messages["invalid_choice"] = _(
+            "Not a question of this event."
+        )
         self.fields["ticket_type"].error_messages["invalid_choice"] = _(
             "Not a ticket type of this event."
         )
@@ -60,6 +68,12 @@ class AttendeeFilterForm(forms.Form):
             raise forms.ValidationError(_("Use true or false."))
         return None
 
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("answer") and not data.get("question"):
+            self.add_error("question", _("Choose the question the answer is to."))
+        return data
+
     def filters(self) -> AttendeeFilters:
         data = self.cleaned_data
         return AttendeeFilters(
@@ -69,6 +83,8 @@ class AttendeeFilterForm(forms.Form):
             session=data.get("session"),
             profession=data.get("profession", ""),
             checked_in=data.get("checked_in"),
+            question=data.get("question"),
+            answer=data.get("answer", "").strip(),
         )
 
     def error_lists(self) -> dict[str, list[str]]:

@@ -7,6 +7,7 @@ filters and the status column express that in SQL (`effective_status_q`,
 (`live_hold_q`, `lapsed_hold_q`), so lists and exports agree with it.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower, Trim
 
-from events.models import Event, Session, TicketType
+from events.models import Event, Question, Session, TicketType
 from registrations.models import (
     Attendee,
     CheckIn,
@@ -53,6 +54,8 @@ class AttendeeFilters:
     session: Session | None = None
     profession: str = ""
     checked_in: bool | None = None
+    question: Question | None = None  # with `answer`: attendees who gave it ("": any answer)
+    answer: str = ""
 
     def as_query(self) -> dict[str, str]:
         """The filters as query-string parameters (for export and badge links)."""
@@ -63,6 +66,8 @@ class AttendeeFilters:
             "session": str(self.session.pk) if self.session else "",
             "profession": self.profession,
             "checked_in": "" if self.checked_in is None else str(self.checked_in).lower(),
+            "question": str(self.question.pk) if self.question else "",
+            "answer": self.answer,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -104,6 +109,26 @@ def _search_q(text: str) -> Q:
     return query
 
 
+def answer_q(question: Question, answer: str) -> Q:
+    """Attendees who answered `question` with `answer` (one of the choices, for those with
+    several; "yes"/"no" for a yes-or-no question; any answer when blank). By JSON
+    containment: answer keys are digits, which key lookups would take for array indexes."""
+    key = str(question.pk)
+    if not answer:
+        return Q(answers__has_key=key)
+    value: object = answer
+    if question.kind == Question.Kind.BOOLEAN:
+        value = answer.lower() in ("yes", "true", "1")
+    elif question.kind == Question.Kind.MULTIPLE_CHOICE:
+        value = [answer]
+    elif question.kind == Question.Kind.COUNTRY:
+        value = answer.upper()
+    if connection.features.supports_json_field_contains:
+        return Q(answers__contains={key: value})
+    # The development SQLite: near enough, the answer somewhere in the attendee's answers.
+    return Q(answers__has_key=key) & Q(answers__icontains=json.dumps(answer))
+
+
 def _in_session(session: Session) -> Exists | Q:
     if not session.selectable:  # a plenary: everyone attends
         return Q()
@@ -132,6 +157,8 @@ def attendees_filtered(
         attendees = attendees.filter(has_checked_in if filters.checked_in else ~has_checked_in)
     if filters.q:
         attendees = attendees.filter(_search_q(filters.q))
+    if filters.question is not None:
+        attendees = attendees.filter(answer_q(filters.question, filters.answer))
     return attendees.order_by("last_name", "first_name", "id")
 
 
@@ -198,13 +225,20 @@ EXPORT_FIELDS = {
 
 
 def attendees_for_export(*, event: Event, filters: AttendeeFilters, at: datetime) -> QuerySet:
-    """One flat row (a tuple in EXPORT_FIELDS order) per attendee, in a single query
-    whatever the size; iterate it with `.iterator(chunk_size=...)`."""
+    """One flat row (a tuple in EXPORT_FIELDS order, then the attendee's answers by
+    question id) per attendee, in a single query whatever the size; iterate it with
+    `.iterator(chunk_size=...)`."""
     return (
         attendees_filtered(event=event, filters=filters, at=at)
         .annotate(session_titles=_session_titles(), amount_paid_share=attendee_amount_paid())
-        .values_list(*EXPORT_FIELDS.values())
+        .values_list(*EXPORT_FIELDS.values(), "answers")
     )
+
+
+def questions_for_export(*, event: Event) -> list[Question]:
+    """The event's questions, one export column each after the standard ones, in the
+    order of the form; questions taken off the form too (their answers stay)."""
+    return list(event.questions.order_by("position", "id"))
 
 
 ROSTER_FIELDS = {

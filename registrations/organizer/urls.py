@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations.organizer import team_views, views
+from registrations.organizer import setup_views, team_views, views
 
 app_name = "organizer"
 
@@ -28,4 +28,8 @@ urlpatterns = [
     path("events/<slug:slug>/check-in/", views.check_in_page, name="check_in"),
     path("events/<slug:slug>/team/", team_views.team_page, name="team"),
     path("events/<slug:slug>/venue-needs/", views.venue_needs_page, name="venue_needs"),
+    path("events/<slug:slug>/questions/", setup_views.questions_page, name="questions"),
+    path("events/<slug:slug>/team-rates/", setup_views.team_rates_page, name="team_rates"),
+    path("events/<slug:slug>/emails/", setup_views.email_texts_page, name="email_texts"),
+    path("members/", setup_views.members_page, name="members"),
 ]

@@ -31,6 +31,8 @@ from events.permissions import (
     permission_flags,
     user_is_organizer,
 )
+from events.questions import answer_rows
+from members.selectors import user_can_import_members
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import refund_create, registration_cancel_with_refund
 from registrations.models import Attendee, CheckIn, Registration, SessionChoice
@@ -101,7 +103,8 @@ def index(request: HttpRequest) -> HttpResponse:
     events = list(events_managed_by(request.user).select_related("venue").order_by("-starts_at"))
     for event in events:
         event.can = permission_flags(request.user, event)
-    return render(request, "registrations/organizer/index.html", {"events": events})
+    context = {"events": events, "can_import_members": user_can_import_members(request.user)}
+    return render(request, "registrations/organizer/index.html", context)
 
 
 @organizer_required
@@ -208,7 +211,9 @@ def registration_detail(request: HttpRequest, slug: str, reference: str) -> Http
     registration = _registration(event, reference)
     status = registration.effective_status
     attendees = list(registration.attendees.all())
+    questions = list(event.questions.order_by("position", "id"))
     for attendee in attendees:
+        attendee.answer_rows = answer_rows(attendee.answers, questions)
         attendee.substitute_form = SubstituteForm(
             prefix=f"a{attendee.id}",
             initial={

@@ -37,6 +37,7 @@ ALWAYS_ERASED_FIELDS = (
     "member_number",
     "dietary_needs",
     "accessibility_needs",
+    "answers",
 )
 
 
@@ -64,7 +65,8 @@ def registration_erase(*, registration: Registration, at: datetime | None = None
     The rule:
     - Buyer: first name, last name -> "Erased"; email -> erased-r<id>@erased.invalid.
     - Every attendee: email -> erased-a<id>@erased.invalid; organization, job title,
-      member number, dietary and accessibility needs -> empty.
+      member number, dietary and accessibility needs, answers to the event's questions
+      -> empty.
     - An attendee without CE credit (registrations.ce.selectors.credited_sessions) also
       loses first and last name (-> "Erased"), profession, credentials, and the session
       check-ins and attestations (evidence only for a credit they did not earn).
@@ -126,7 +128,7 @@ def registration_erase(*, registration: Registration, at: datetime | None = None
 def _erase_attendees(attendees: list[Attendee], credited: dict[int, int]) -> None:
     for attendee in attendees:
         for name in ALWAYS_ERASED_FIELDS:
-            setattr(attendee, name, "")
+            setattr(attendee, name, {} if name == "answers" else "")
         attendee.email = erased_email("a", attendee.pk)
         if attendee.id not in credited:
             attendee.first_name = attendee.last_name = ERASED_NAME

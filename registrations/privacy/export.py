@@ -144,6 +144,7 @@ def _attendee_data(attendee: Attendee) -> dict:
         "member_number": attendee.member_number,
         "dietary_needs": attendee.dietary_needs,
         "accessibility_needs": attendee.accessibility_needs,
+        "answers": attendee.answers,
         "badge_code": attendee.badge_code,
         "ticket_type": {"id": attendee.ticket_type_id, "name": attendee.ticket_type.name},
         "ticket_price": _money(attendee.ticket_price),

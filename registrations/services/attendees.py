@@ -9,6 +9,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from events.inventory import seats_left
+from members.models import normalize_number
 from registrations.capacity import count_seats, lock_event
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import InvalidState, SessionFull, SubstitutionClosed
@@ -24,6 +25,7 @@ from registrations.models import (
     new_code,
     new_token,
 )
+from registrations.services.members import attendee_answers_after, check_member_number_of
 from registrations.services.rules import check_session_clashes
 from registrations.services.waitlist import waitlist_offer_next
 
@@ -35,6 +37,7 @@ DETAIL_FIELDS = {
     "dietary_needs",
     "accessibility_needs",
     "credentials",
+    "answers",
 }
 IDENTITY_FIELDS = {"first_name", "last_name", "email"}
 # What belongs to the person rather than the seat: a substitute starts without them.
@@ -45,6 +48,7 @@ PERSONAL_FIELDS = {
     "job_title": "",
     "dietary_needs": "",
     "accessibility_needs": "",
+    "answers": {},
 }
 
 
@@ -108,12 +112,17 @@ def attendee_update(*, attendee: Attendee, at: datetime | None = None, **changes
         if "profession" in changes and "credentials" not in changes:
             credentials = {}  # another profession's identifiers no longer apply
         changes["credentials"] = clean_credentials(profession, credentials)
+    if "answers" in changes:
+        changes["answers"] = attendee_answers_after(attendee=attendee, given=changes["answers"])
     for name, value in changes.items():
         setattr(attendee, name, value.strip() if isinstance(value, str) else value)
     if handover and attendee.ticket_type.members_only and not attendee.member_number:
         raise ValidationError(
             {"member_number": ["This ticket is for members: give the new person's number."]}
         )
+    if attendee.ticket_type.members_only and "member_number" in changes:
+        attendee.member_number = normalize_number(attendee.member_number)
+        check_member_number_of(attendee=attendee, at=at)
     attendee.full_clean(exclude=["registration", "ticket_type", "badge_code", "token"])
     attendee.save(update_fields=sorted(changes))
     if identity_changes:

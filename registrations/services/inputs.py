@@ -24,3 +24,4 @@ class AttendeeInput:
     accessibility_needs: str = ""
     sessions: tuple[int, ...] = field(default_factory=tuple)
     credentials: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, object] = field(default_factory=dict)  # by question id (events.questions)

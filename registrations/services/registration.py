@@ -13,7 +13,9 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from audit.services import audit_record
 from events.models import Event, Session, TicketType
+from events.questions import answers_clean
 from events.selectors import catalogue_forget_on_commit
+from members.models import normalize_number
 from registrations.capacity import (
     check_capacity,
     check_not_registered,
@@ -43,21 +45,30 @@ from registrations.models import (
     PromoCode,
     Registration,
     SessionChoice,
-    WaitlistEntry,
     lapsed_hold_q,
-    live_offer_q,
     new_code,
 )
 from registrations.pricing import Discount, Price
 from registrations.services.inputs import AttendeeInput, BuyerInput
+from registrations.services.members import (
+    check_member_numbers,
+    check_member_numbers_free,
+    member_numbers_kept_check,
+)
 from registrations.services.promo import (
     promo_code_check_uses,
     promo_code_resolve,
     promo_uses_left_check,
     promo_uses_wanted,
 )
-from registrations.services.rules import check_buyer, registration_price, registration_validate
-from registrations.services.waitlist import waitlist_offer_next
+from registrations.services.rules import (
+    CATALOGUE_PREFETCH,
+    check_buyer,
+    group_tiers_of,
+    registration_price,
+    registration_validate,
+)
+from registrations.services.waitlist import waitlist_offer_next, waitlist_offer_redeem
 
 REFERENCE_DRAWS = 5
 
@@ -101,7 +112,7 @@ def registration_create(
     at = at or timezone.now()
     _check_open(event, at, waitlist_offer)
     # Served by the event's prefetch when it comes from the (cached) catalogue.
-    prefetch_related_objects([event], "ticket_types__price_tiers", "sessions")
+    prefetch_related_objects([event], *CATALOGUE_PREFETCH)
     ticket_types = {t.id: t for t in event.ticket_types.all()}
     sessions = {s.id: s for s in event.sessions.all()}
     check_buyer(buyer)
@@ -110,7 +121,9 @@ def registration_create(
         ticket_types=ticket_types,
         sessions=sessions,
         payment_method=payment_method,
+        questions=list(event.questions.all()),
     )
+    check_member_numbers(event=event, attendees=attendees, ticket_types=ticket_types)
     for attempt in range(REFERENCE_DRAWS):
         try:
             # Its own transaction, never nested: a clash restarts the whole attempt, and
@@ -160,7 +173,12 @@ def _register(
     if promo_code.strip():
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
     price = registration_price(
-        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        discount=discount,
+        at=at,
+        group=group_tiers_of(event),
     )
     promo_uses = promo_uses_wanted(promo=promo, price=price)
     if promo_uses:  # refused early, before writing, when it is used up already
@@ -172,7 +190,7 @@ def _register(
     event = lock_event(event.pk, tallies=True)
     _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
     if waitlist_offer:
-        _redeem_waitlist_offer(event, waitlist_offer, attendees, registration, at)
+        waitlist_offer_redeem(event, waitlist_offer, attendees, registration, at)
     state = seat_state(
         event.pk,
         at,
@@ -187,6 +205,7 @@ def _register(
             max_uses=state.promo_max_uses, used=state.promo_uses, wanted=promo_uses
         )
     check_not_registered(state)
+    check_member_numbers_free(event, attendees, ticket_types, registration.pk, at)
     refresh_capacities(state, ticket_types, sessions)
     taken = state.taken
     try:
@@ -211,33 +230,6 @@ def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
         raise RegistrationClosed()
     if not event.registration_open_at(at) and not waitlist_offer:
         raise RegistrationClosed()
-
-
-def _redeem_waitlist_offer(
-    event: Event,
-    token: str,
-    attendees: list[AttendeeInput],
-    registration: Registration,
-    at: datetime,
-) -> WaitlistEntry:
-    """Turn a live offer into `registration` (under the event lock): its reserved seat is
-    then counted as the attendee's (the offer no longer counts), so nobody else can take
-    it meanwhile."""
-    offer = (
-        WaitlistEntry.objects.select_for_update()
-        .filter(live_offer_q(at), event=event, offer_token=token)
-        .first()
-    )
-    if offer is None:
-        raise ValidationError({"waitlist_offer": ["This waiting-list offer is no longer valid."]})
-    if not any(a.ticket_type == offer.ticket_type_id for a in attendees):
-        raise ValidationError(
-            {"waitlist_offer": ["The offer is for another ticket type than the one chosen."]}
-        )
-    offer.status = WaitlistEntry.Status.REDEEMED
-    offer.registration = registration
-    offer.save(update_fields=["status", "registration"])
-    return offer
 
 
 def _save_registration(
@@ -280,6 +272,7 @@ def _save_attendees(
 ) -> list[Attendee]:
     """The attendees and their session choices, written in two statements; returned with
     their choices attached."""
+    questions = list(registration.event.questions.all())
     rows = Attendee.objects.bulk_create(
         [
             Attendee(
@@ -291,13 +284,17 @@ def _save_attendees(
                 organization=a.organization.strip(),
                 job_title=a.job_title.strip(),
                 profession=a.profession,
-                member_number=a.member_number.strip(),
+                member_number=normalize_number(a.member_number),
                 dietary_needs=a.dietary_needs.strip(),
                 accessibility_needs=a.accessibility_needs.strip(),
                 credentials=clean_credentials(a.profession, a.credentials),
+                answers=answers_clean(
+                    questions=questions, ticket_type_id=a.ticket_type, answers=a.answers
+                ),
                 badge_code=new_code(10),
                 ticket_price=line.ticket_price,
                 discount=line.discount,
+                discount_kind=line.discount_kind,
                 created_at=at,
             )
             for a, line in zip(attendees, price.lines, strict=True)
@@ -366,10 +363,12 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
             first_name=a.first_name,
             last_name=a.last_name,
             email=a.email,
+            member_number=a.member_number,
             sessions=tuple(c.session_id for c in a.choices.all()),
         )
         for a in attendees
     ]
+    member_numbers_kept_check(event, wanted, ticket_types, registration.pk, at)
     state = seat_state(
         event.pk, at, emails=[a.email for a in attendees], promo_code_id=registration.promo_code_id
     )
@@ -380,7 +379,7 @@ def _retake_seats(registration: Registration, at: datetime) -> None:
             promo_uses_left_check(
                 max_uses=state.promo_max_uses,
                 used=state.promo_uses,
-                wanted=sum(1 for a in attendees if a.discount > 0),
+                wanted=sum(1 for a in attendees if a.discount > 0 and a.discount_kind != "group"),
             )
         except ValidationError as exc:
             raise SoldOut("The promo code's last uses went to others meanwhile.") from exc

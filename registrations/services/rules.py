@@ -8,14 +8,22 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from events.models import Session, TicketType
+from events.models import Event, Question, Session, TicketType
+from events.questions import answers_clean
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import SessionClash
 from registrations.models import PaymentMethod, Profession
-from registrations.pricing import Discount, Line, Price, price_lines
+from registrations.pricing import Discount, GroupTier, Line, Price, price_lines
 from registrations.services.inputs import AttendeeInput, BuyerInput
 
 MAX_ATTENDEES = 50
+# What registering reads of the event; the cached catalogue has it prefetched already.
+CATALOGUE_PREFETCH = (
+    "ticket_types__price_tiers",
+    "sessions",
+    "questions__ticket_types",
+    "group_rates__ticket_types",
+)
 
 
 def check_buyer(buyer: BuyerInput) -> None:
@@ -38,12 +46,15 @@ def registration_validate(
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
     payment_method: str,
+    questions: list[Question] | None = None,
 ) -> None:
     """The rules about the input itself, shared by registration_create and the review
     step's price preview: known ticket types and sessions of this event, member numbers
-    for member rates, each person once, no two chosen sessions at the same time.
-    Raises ValidationError (field keys such as `attendees.1.email`) or SessionClash."""
-    _validate_fields(attendees, ticket_types, sessions, payment_method)
+    for member rates, each person once, no two chosen sessions at the same time, the
+    event's questions answered (`questions`: the event's, prefetched).
+    Raises ValidationError (field keys such as `attendees.1.email`,
+    `attendees.0.answers.12`) or SessionClash."""
+    _validate_fields(attendees, ticket_types, sessions, payment_method, questions or [])
     for attendee in attendees:
         check_session_clashes([sessions[sid] for sid in attendee.sessions])
 
@@ -55,8 +66,10 @@ def registration_price(
     sessions: dict[int, Session],
     discount: Discount | None,
     at: datetime,
+    group: tuple[GroupTier, ...] = (),
 ) -> Price:
-    """Each attendee's ticket at the tier in force at `at`, session fees, the discount."""
+    """Each attendee's ticket at the tier in force at `at`, session fees, the discount or
+    the team rate (`group`, group_tiers_of), whichever is better for each attendee."""
     return price_lines(
         [
             Line(
@@ -67,6 +80,20 @@ def registration_price(
             for a in attendees
         ],
         discount,
+        group,
+    )
+
+
+def group_tiers_of(event: Event) -> tuple[GroupTier, ...]:
+    """The event's team rates as pricing takes them (reads a prefetch of `group_rates`
+    with their `ticket_types`, as the catalogue has)."""
+    return tuple(
+        GroupTier(
+            min_attendees=rate.min_attendees,
+            percent_off=rate.percent_off,
+            ticket_type_ids=frozenset(t.id for t in rate.ticket_types.all()),
+        )
+        for rate in event.group_rates.all()
     )
 
 
@@ -75,6 +102,7 @@ def _validate_fields(
     ticket_types: dict[int, TicketType],
     sessions: dict[int, Session],
     payment_method: str,
+    questions: list[Question],
 ) -> None:
     errors: dict[str, list[str]] = {}
     if not attendees:
@@ -106,6 +134,14 @@ def _validate_fields(
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 errors[f"{prefix}.credentials.{name}"] = messages
+        if ticket_type is not None:
+            try:
+                answers_clean(
+                    questions=questions, ticket_type_id=ticket_type.id, answers=attendee.answers
+                )
+            except ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    errors[f"{prefix}.answers.{key}"] = messages
         email = attendee.email.strip().lower()
         if email in seen_emails:
             errors[f"{prefix}.email"] = [

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from events.models import Event, Session, TicketType
+from events.models import Event, GroupRate, Question, Session, TicketType
 from registrations.models import PromoCode
-from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.factories import EventFactory, MemberFactory, SessionFactory, TicketTypeFactory
 
 
 @dataclass
@@ -73,4 +73,16 @@ def seed_fuzz_event(slug: str = "fuzz-forum-2027") -> FuzzEvent:
         PromoCode.objects.create(event=event, code="ONCE", percent_off=Decimal("5"), max_uses=1),
     ]
     codes[2].ticket_types.add(ticket_types[1])
+    # The organizer's parts: a member on the list, questions of each kind, a team rate.
+    MemberFactory(number="M-1", last_name="Ng")
+    for kind, choices in [
+        ("text", []),
+        ("choice", ["Veg", "Fish"]),
+        ("multiple_choice", ["A", "B", "C"]),
+        ("boolean", []),
+        ("date", []),
+        ("country", []),
+    ]:
+        Question.objects.create(event=event, label=f"Q {kind}", kind=kind, choices=choices)
+    GroupRate.objects.create(event=event, min_attendees=3, percent_off=Decimal("10"))
     return FuzzEvent(event, ticket_types, sessions, [c.code for c in codes])

@@ -78,6 +78,20 @@ def strategies(fuzz: FuzzEvent):
             max_size=3,
         ),
     )
+    question_ids = [str(q.id) for q in fuzz.event.questions.all()]
+    answers = st.dictionaries(
+        st.one_of(st.sampled_from(question_ids), text(6)),
+        st.one_of(
+            text(40),
+            st.sampled_from(["Veg", "Fish", "GB", "us", "2027-02-29", "1990-01-31", ""]),
+            st.lists(st.sampled_from(["A", "B", "C", "D"]), max_size=4),
+            st.booleans(),
+            st.none(),
+            st.integers(),
+            st.dictionaries(text(3), text(3), max_size=2),
+        ),
+        max_size=4,
+    )
     attendee = st.builds(
         AttendeeInput,
         ticket_type=ids,
@@ -92,6 +106,7 @@ def strategies(fuzz: FuzzEvent):
         accessibility_needs=text(300),
         sessions=session_ids,
         credentials=credentials,
+        answers=answers,
     )
     return {
         "buyer": st.builds(BuyerInput, first_name=text(100), last_name=text(100), email=EMAILS),

@@ -5,7 +5,7 @@ entry of the buyer's, emails written."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from events.models import Event, Session, TicketType
+from events.models import Event, Question, Session, TicketType
 from payments.services.offline import invoice_mark_paid
 from payments.services.refunds import refund_create
 from registrations.models import Registration, WaitlistEntry
@@ -36,6 +36,7 @@ def paid_group(api) -> Group:
         event=event, name="Gala dinner", price=Decimal("80.00"), capacity=0
     )
     workshop = SessionFactory(event=event, title="Human factors", price=Decimal("50.00"))
+    lunch = Question.objects.create(event=event, label="Lunch", kind="text")
     payload = body(
         attendee(
             ticket,
@@ -48,6 +49,7 @@ def paid_group(api) -> Group:
             member_number="M-0042",
             dietary_needs="Vegetarian",
             accessibility_needs="Step-free access",
+            answers={str(lunch.id): "Gluten-free"},
         ),
         attendee(ticket, first_name="Alan", last_name="Turing", email="alan@example.org"),
         buyer={"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org"},

@@ -104,6 +104,7 @@ def test_erasure_replaces_personal_data_and_keeps_the_financial_record(api):
         assert person.organization == person.job_title == person.member_number == ""
         assert person.dietary_needs == person.accessibility_needs == person.profession == ""
         assert person.credentials == {}
+        assert person.answers == {}
     messages = OutboxMessage.objects.filter(registration=registration)
     assert all(m.to_email.endswith("@erased.invalid") for m in messages)
     assert all(m.context == {} for m in messages)

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from events.models import Event
-from registrations.models import PromoCode, Registration
+from events.models import Event, Question
+from registrations.models import Attendee, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
@@ -305,3 +305,77 @@ def test_ce_credentials_are_asked_checked_and_kept_through_the_form(client, even
     assert review.status_code == 200
     client.post(register_url(event), hidden_fields(review.content.decode()) | {"action": "confirm"})
     assert Registration.objects.get().attendees.get().credentials == {"npi": "1234567893"}
+
+
+def test_questions_are_asked_per_attendee_checked_and_kept_through_review(client, event, ticket):
+    lunch = Question.objects.create(
+        event=event, label="Lunch", kind="choice", choices=["Veg", "Fish"], required=True
+    )
+    topics = Question.objects.create(
+        event=event, label="Topics", kind="multiple_choice", choices=["Safety", "Flow"]
+    )
+    first = Question.objects.create(event=event, label="First time?", kind="boolean")
+    page = client.get(register_url(event)).content.decode()
+    assert "Questions from the organizers" in page
+    assert f'name="attendees-0-q_{lunch.id}"' in page
+
+    missing = client.post(register_url(event), form_data(person(1, ticket)))
+    html = missing.content.decode()
+    assert "Confirm registration" not in html
+    assert f"id_attendees-0-q_{lunch.id}_error" in html
+
+    answers = {f"q_{lunch.id}": "Fish", f"q_{topics.id}": ["Safety", "Flow"], f"q_{first.id}": "no"}
+    review = client.post(register_url(event), form_data(person(1, ticket, **answers)))
+    html = review.content.decode()
+    assert "Confirm registration" in html
+    client.post(register_url(event), hidden_fields(html) | {"action": "confirm"})
+    assert Attendee.objects.get().answers == {
+        str(lunch.id): "Fish",
+        str(topics.id): ["Safety", "Flow"],
+        str(first.id): False,
+    }
+
+
+def test_a_service_refusal_of_an_answer_lands_on_its_question(client, event, ticket):
+    other = TicketTypeFactory(event=event, name="Student")
+    poster = Question.objects.create(event=event, label="Poster title", kind="text", required=True)
+    poster.ticket_types.set([other])
+    page = client.get(register_url(event)).content.decode()
+    assert "For Student." in page
+    response = client.post(register_url(event), form_data(person(1, other)))
+    assert f"id_attendees-0-q_{poster.id}_error" in response.content.decode()
+
+
+def test_the_attendee_changes_their_answers_on_the_manage_page(client, event, ticket):
+    lunch = Question.objects.create(
+        event=event, label="Lunch", kind="choice", choices=["Veg", "Fish"], required=True
+    )
+    registration = registration_create(
+        event=event,
+        buyer=BuyerInput(first_name="Ada", last_name="Ng", email="ada@example.org"),
+        attendees=[
+            AttendeeInput(
+                ticket_type=ticket.id,
+                first_name="Ada",
+                last_name="Ng",
+                email="ada@example.org",
+                answers={str(lunch.id): "Veg"},
+            )
+        ],
+    )
+    attendee = registration.attendees.get()
+    page = client.get(registration.get_absolute_url()).content.decode()
+    assert f'name="attendee-{attendee.id}-q_{lunch.id}" value="Veg"' in page
+    prefix = f"attendee-{attendee.id}"
+    details = {
+        "action": "details",
+        f"{prefix}-first_name": "Ada",
+        f"{prefix}-last_name": "Ng",
+        f"{prefix}-email": "ada@example.org",
+    }
+    url = f"/registrations/{registration.token}/attendees/{attendee.id}/"
+    refused = client.post(url, details)
+    assert refused.status_code == 400  # a required answer cannot be cleared
+    client.post(url, details | {f"{prefix}-q_{lunch.id}": "Fish"})
+    attendee.refresh_from_db()
+    assert attendee.answers == {str(lunch.id): "Fish"}

@@ -8,7 +8,13 @@ from django.utils import timezone
 from events.models import Event
 from registrations.models import Attendee, PromoCode, Registration, WaitlistEntry
 from registrations.services.registration import registrations_expire_lapsed
-from tests.factories import EventFactory, PriceTierFactory, SessionFactory, TicketTypeFactory
+from tests.factories import (
+    EventFactory,
+    MemberFactory,
+    PriceTierFactory,
+    SessionFactory,
+    TicketTypeFactory,
+)
 from tests.registrations.helpers import attendee, body, register, run_beat_schedule
 
 pytestmark = pytest.mark.django_db
@@ -167,6 +173,7 @@ def test_same_email_twice_in_one_group_is_400_on_the_second(api, event, ticket):
 
 def test_members_only_rate_needs_a_member_number(api, event):
     member = TicketTypeFactory(event=event, members_only=True)
+    MemberFactory(number="M-1", last_name="Ng")
     response = register(api, event, body(attendee(member)))
     assert response.status_code == 400
     assert "attendees.0.member_number" in response.json()["errors"]

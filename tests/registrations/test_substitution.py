@@ -8,7 +8,7 @@ import pytest
 
 from audit.models import AuditEntry
 from registrations.models import Attendee, Attestation, CheckIn
-from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.factories import EventFactory, MemberFactory, SessionFactory, TicketTypeFactory
 from tests.registrations.helpers import attendee, body, register
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,15 @@ def test_correcting_a_name_keeps_the_person(api, seat):
 
 def test_a_members_only_seat_needs_the_new_persons_member_number(api):
     ticket = TicketTypeFactory(event=EventFactory(), price=Decimal("0.00"), members_only=True)
+    MemberFactory(number="M-1", last_name="Ng")
+    MemberFactory(number="M-2", email="guest@example.org", last_name="Guest")
     data = register(api, ticket.event, body(attendee(ticket, member_number="M-1"))).json()
     url = f"/api/v1/registrations/{data['token']}/attendees/{data['attendees'][0]['id']}/"
     refused = api.patch(url, {"email": "guest@example.org"}, format="json")
     assert refused.status_code == 400 and "member_number" in refused.json()["errors"]
-    accepted = api.patch(url, {"email": "guest@example.org", "member_number": "M-2"}, format="json")
+    # The previous person's number is theirs: it does not match the new person.
+    guest = {"email": "guest@example.org", "first_name": "Gus", "last_name": "Guest"}
+    refused = api.patch(url, guest | {"member_number": "M-1"}, format="json")
+    assert refused.status_code == 400 and "member_number" in refused.json()["errors"]
+    accepted = api.patch(url, guest | {"member_number": "M-2"}, format="json")
     assert accepted.status_code == 200

@@ -21,11 +21,23 @@ from registrations.models import Registration
 def _order_summary(registration: Registration) -> list[tuple[str, str]]:
     currency = registration.currency
     lines = [
-        (f"{a.full_name} – {a.ticket_type.name}", money(a.ticket_price - a.discount, currency))
+        (
+            f"{a.full_name} – {a.ticket_type.name}",
+            money(a.ticket_price - a.discount, currency) + _discount_note(a),
+        )
         for a in registration.attendees.select_related("ticket_type")
     ]
     details = [(_("Reference"), registration.reference), *event_details(registration.event)]
     return [*details, *lines, (_("Total"), money(registration.total, currency))]
+
+
+def _discount_note(attendee) -> str:
+    """Which discount the attendee's price has: the team rate or the promo code."""
+    if attendee.discount <= 0:
+        return ""
+    if attendee.discount_kind == "group":
+        return " " + _("(team rate)")
+    return " " + _("(promo code)")
 
 
 def _order_subject(registration: Registration) -> str:
