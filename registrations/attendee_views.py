@@ -19,11 +19,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import Conflict
+from events.questions import questions_for
 from registrations import selectors
 from registrations.ce.views import attestation_submit_from_page, certificate_response
 from registrations.forms.attendee import AttendeeOwnDetailsForm
 from registrations.forms.base import service_errors_to_form
 from registrations.forms.manage import SessionSwapForm
+from registrations.forms.questions import add_question_fields, initial_answers
 from registrations.forms.waitlist import SessionWaitlistForm
 from registrations.invites import attendee_feed
 from registrations.models import Attendee, Registration
@@ -45,8 +47,16 @@ def _attendee_or_404(token: str) -> Attendee:
 
 
 def _details_form(attendee: Attendee, data=None) -> AttendeeOwnDetailsForm:
-    initial = {name: getattr(attendee, name) for name in OWN_FIELDS} | attendee.credentials
-    return AttendeeOwnDetailsForm(data, prefix=f"attendee-{attendee.id}", initial=initial)
+    """Their own details, and their answers to the questions asked of their ticket."""
+    initial = (
+        {name: getattr(attendee, name) for name in OWN_FIELDS}
+        | attendee.credentials
+        | initial_answers(attendee.answers)
+    )
+    form = AttendeeOwnDetailsForm(data, prefix=f"attendee-{attendee.id}", initial=initial)
+    questions = attendee.registration.event.questions.prefetch_related("ticket_types")
+    add_question_fields(form, questions_for(list(questions), attendee.ticket_type_id), {})
+    return form
 
 
 def _back(attendee: Attendee, anchor: str = "") -> HttpResponse:

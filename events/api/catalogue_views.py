@@ -1,4 +1,5 @@
-"""Organizer API for the event's own questions and team rates (API.md)."""
+"""Organizer API for the event's own questions and team rates (API.md): read with any role
+that sees the event, changed by those who may edit it (events.permissions.Perm.EVENT)."""
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -11,7 +12,7 @@ from config.api import unpaginated
 from events import questions as services
 from events.api import serializers as s
 from events.models import GroupRate, Question
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 
 
 class OrganizerQuestionListView(APIView):
@@ -19,13 +20,13 @@ class OrganizerQuestionListView(APIView):
 
     @extend_schema(responses=s.QuestionOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         questions = event.questions.prefetch_related("ticket_types")
         return Response(unpaginated([s.QuestionOutputSerializer(q).data for q in questions]))
 
     @extend_schema(request=s.QuestionInputSerializer, responses={201: s.QuestionOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.QuestionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.question_create(event=event, **data.validated_data)
@@ -37,7 +38,7 @@ class OrganizerQuestionDetailView(APIView):
 
     @extend_schema(request=s.QuestionInputSerializer, responses=s.QuestionOutputSerializer)
     def patch(self, request: Request, slug: str, pk: int) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         question = get_object_or_404(Question, event=event, pk=pk)
         data = s.QuestionInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
@@ -48,7 +49,7 @@ class OrganizerQuestionDetailView(APIView):
     def delete(self, request: Request, slug: str, pk: int) -> Response:
         """204 when deleted; 200 with the question (`is_active` false) when it has
         answers and was deactivated instead."""
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         question = get_object_or_404(Question, event=event, pk=pk)
         if services.question_remove(question=question):
             return Response(status=status.HTTP_204_NO_CONTENT)
@@ -60,13 +61,13 @@ class OrganizerGroupRateListView(APIView):
 
     @extend_schema(responses=s.GroupRateOutputSerializer(many=True))
     def get(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         rates = event.group_rates.prefetch_related("ticket_types")
         return Response(unpaginated([s.GroupRateOutputSerializer(r).data for r in rates]))
 
     @extend_schema(request=s.GroupRateInputSerializer, responses={201: s.GroupRateOutputSerializer})
     def post(self, request: Request, slug: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         data = s.GroupRateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         rate = services.group_rate_create(event=event, **data.validated_data)
@@ -78,6 +79,6 @@ class OrganizerGroupRateDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request: Request, slug: str, pk: int) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         services.group_rate_delete(rate=get_object_or_404(GroupRate, event=event, pk=pk))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -107,6 +107,7 @@ class AttendeeOwnChangeSerializer(serializers.Serializer):
     sessions = serializers.ListField(
         child=serializers.IntegerField(min_value=1), required=False, max_length=50
     )
+    answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
     def validate(self, attrs):
         unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)

@@ -7,7 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from events.permissions import IsOrganizer, organizer_event
+from events.permissions import IsOrganizer, Perm, organizer_event
 from registrations.messaging.texts import (
     KIND_NAMES,
     LIMITS,
@@ -62,13 +62,13 @@ class EmailTextView(APIView):
 
     @extend_schema(responses=EmailTextOutputSerializer)
     def get(self, request: Request, slug: str, kind: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         return Response(_answer(kind, email_text_get(event=event, kind=_kind(kind))))
 
     @extend_schema(request=EmailTextSerializer, responses=EmailTextOutputSerializer)
     def put(self, request: Request, slug: str, kind: str) -> Response:
         """Save the wording; all three blank: back to the system's own."""
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.EVENT)
         outbox_kind = _kind(kind)
         data = EmailTextSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,7 +82,7 @@ class EmailTextPreviewView(APIView):
 
     @extend_schema(responses=EmailPreviewSerializer)
     def get(self, request: Request, slug: str, kind: str) -> Response:
-        event = organizer_event(request, slug)
+        event = organizer_event(request, slug, Perm.VIEW)
         return Response(email_text_preview(event=event, kind=_kind(kind)))
 
 

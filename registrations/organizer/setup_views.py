@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from events import questions as catalogue
 from events.models import GroupRate, Question
+from events.permissions import Perm
 from members.importer import members_import
 from members.selectors import members_count, user_can_import_members
 from registrations.messaging.texts import (
@@ -42,7 +43,7 @@ def _errors_onto(form, error: ValidationError) -> None:
 @organizer_required
 @require_http_methods(PAGE_METHODS)
 def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.EVENT)
     form = QuestionForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     status = 200
     if request.method == "POST":
@@ -73,7 +74,7 @@ def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
 @organizer_required
 @require_http_methods(PAGE_METHODS)
 def team_rates_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.EVENT)
     form = GroupRateForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     status = 200
     if request.method == "POST":
@@ -99,7 +100,7 @@ def team_rates_page(request: HttpRequest, slug: str) -> HttpResponse:
 @organizer_required
 @require_http_methods(PAGE_METHODS)
 def email_texts_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = managed_event(request, slug)
+    event = managed_event(request, slug, Perm.EVENT)
     name = request.POST.get("kind") or request.GET.get("kind") or "confirmation"
     if name not in KIND_NAMES:
         name = "confirmation"

@@ -9,9 +9,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from events.models import Event, EventRole
+from events.models import Event, EventRole, GroupRate, Question
 from events.permissions import ROLE_PERMISSIONS, Perm
 from payments.models import Refund
+from registrations.messaging.models import EmailText
 from registrations.models import CheckIn, Registration
 from tests.factories import EventFactory, OrganizerFactory, TicketTypeFactory
 from tests.organizer.conftest import token_client
@@ -65,6 +66,9 @@ def snapshot(scene) -> tuple:
         CheckIn.objects.count(),
         Refund.objects.count(),
         audited,
+        Question.objects.count(),
+        GroupRate.objects.count(),
+        EmailText.objects.count(),
     )
 
 
@@ -126,6 +130,38 @@ API_ACTIONS = [
         ),
     ),
     ("audit log", Perm.TEAM, lambda c, s: c.get("/api/v1/organizer/events/congress/audit/")),
+    (
+        "add a question",
+        Perm.EVENT,
+        lambda c, s: c.post(
+            "/api/v1/organizer/events/congress/questions/",
+            {"label": "Lunch?", "kind": "boolean"},
+            format="json",
+        ),
+    ),
+    (
+        "read questions",
+        Perm.VIEW,
+        lambda c, s: c.get("/api/v1/organizer/events/congress/questions/"),
+    ),
+    (
+        "add a team rate",
+        Perm.EVENT,
+        lambda c, s: c.post(
+            "/api/v1/organizer/events/congress/group-rates/",
+            {"min_attendees": 5, "percent_off": "10"},
+            format="json",
+        ),
+    ),
+    (
+        "word an email",
+        Perm.EVENT,
+        lambda c, s: c.put(
+            "/api/v1/organizer/events/congress/email-texts/confirmation/",
+            {"subject": "See you, {first_name}", "intro": "", "closing": ""},
+            format="json",
+        ),
+    ),
 ]
 
 PAGE_ACTIONS = [
@@ -164,6 +200,9 @@ PAGE_ACTIONS = [
             "/organizer/events/congress/team/", {"username": "boss", "role": "viewer"}
         ),
     ),
+    ("questions page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/questions/")),
+    ("team rates page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/team-rates/")),
+    ("email wording page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/emails/")),
 ]
 
 

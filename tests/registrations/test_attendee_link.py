@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from audit.models import AuditEntry
+from events.models import Question
 from registrations.messaging.delivery import render
 from registrations.messaging.models import OutboxMessage
 from registrations.models import Attendee, Registration
@@ -199,3 +200,39 @@ def test_guessing_attendee_links_is_throttled(api, client, settings):
     assert api.get("/api/v1/attendees/guess-again/").status_code == 429
     assert client.get("/registrations/attendee/guess-again/").status_code == 429
     cache.clear()
+
+
+def test_an_attendee_answers_the_events_questions_from_her_own_link(api, client, group):
+    """Her answers are hers to change, by API and on her page; nobody else's change."""
+    data, _, _ = group
+    nadia, omar = (Attendee.objects.get(pk=a["id"]) for a in data["attendees"][:2])
+    lunch = Question.objects.create(
+        event=nadia.registration.event, label="Lunch", kind="choice", choices=["Fish", "Vegan"]
+    )
+    token = own_token(data, 0)
+    changed = api.patch(
+        f"/api/v1/attendees/{token}/", {"answers": {str(lunch.id): "Vegan"}}, format="json"
+    )
+    assert changed.status_code == 200, changed.json()
+    assert changed.json()["answers"] == {str(lunch.id): "Vegan"}
+    wrong = api.patch(
+        f"/api/v1/attendees/{token}/", {"answers": {str(lunch.id): "Steak"}}, format="json"
+    )
+    assert wrong.status_code == 400
+    assert f"answers.{lunch.id}" in str(wrong.json()["errors"])
+
+    page = client.get(f"/registrations/attendee/{token}/").content.decode()
+    assert "Lunch" in page and "Vegan" in page
+    prefix = f"attendee-{nadia.id}"
+    saved = client.post(
+        f"/registrations/attendee/{token}/edit/",
+        {
+            "action": "details",
+            f"{prefix}-first_name": "Nadia",
+            f"{prefix}-last_name": nadia.last_name,
+            f"{prefix}-q_{lunch.id}": "Fish",
+        },
+    )
+    assert saved.status_code == 302
+    assert Attendee.objects.get(pk=nadia.pk).answers == {str(lunch.id): "Fish"}
+    assert Attendee.objects.get(pk=omar.pk).answers == {}
