@@ -16,11 +16,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from config.transactions import outside_transactions
-from registrations.invites import attendee_manage_url, manage_url
 from registrations.messaging.builders import BUILDERS
 from registrations.messaging.email import Email, InlineImage, NothingToSend
 from registrations.messaging.models import OutboxMessage
-from registrations.messaging.texts import apply_to_message
+from registrations.messaging.texts import apply_to_message, recipient_link
 
 logger = logging.getLogger(__name__)
 
@@ -69,16 +68,6 @@ class OutboxEmail(EmailMultiAlternatives):
         return super().message(policy=_remembering(policy))
 
 
-def _footer_link(message: OutboxMessage) -> str:
-    """An attendee's email links to the attendee's own page, never to the buyer's, and
-    only when it goes to the attendee's current address (not to a person replaced)."""
-    attendee, registration = message.attendee, message.registration
-    if attendee is not None:
-        same = message.to_email.lower() == attendee.email.lower()
-        return attendee_manage_url(attendee) if same else ""
-    return manage_url(registration) if registration else ""
-
-
 def render(message: OutboxMessage) -> EmailMultiAlternatives:
     email: Email = apply_to_message(BUILDERS[message.kind](message), message)
     registration = message.registration
@@ -92,7 +81,7 @@ def render(message: OutboxMessage) -> EmailMultiAlternatives:
     context = {
         "email": email,
         "event_name": event_name,
-        "manage_url": _footer_link(message),
+        "manage_url": recipient_link(message),
     }
     mail = OutboxEmail(
         subject=email.subject,

@@ -164,8 +164,19 @@ def message_values(message: OutboxMessage) -> tuple[Event, Values] | None:
         event=event.name,
         reference=registration.reference if registration is not None else "",
         starts_at=starts_at_text(event),
-        manage_url=invites.manage_url(registration) if registration is not None else "",
+        manage_url=recipient_link(message),
     )
+
+
+def recipient_link(message: OutboxMessage) -> str:
+    """The private link an email may carry: an attendee's email links to the attendee's
+    own page, never to the buyer's, and only when it goes to the attendee's current
+    address (not to a person replaced); the buyer's, to the registration's page."""
+    attendee, registration = message.attendee, message.registration
+    if attendee is not None:
+        same = message.to_email.lower() == attendee.email.lower()
+        return invites.attendee_manage_url(attendee) if same else ""
+    return invites.manage_url(registration) if registration else ""
 
 
 def starts_at_text(event: Event) -> str:

@@ -1,6 +1,7 @@
 """The organizer's own wording of the emails: placeholders checked when saved, filled in
 when sent, escaped in the HTML body and as written in the text body."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -131,3 +132,18 @@ def test_the_preview_fills_in_a_sample_attendee(organizer_api, event):
     assert preview["subject"] == "Hi Ada"
     assert f"{SCRIPT} Patient Safety Congress" in preview["text"]
     assert SCRIPT not in preview["html"] and "&lt;script&gt;" in preview["html"]
+
+
+def test_manage_url_in_an_attendees_email_is_her_own_link_never_the_buyers(
+    api, organizer_api, event
+):
+    put(organizer_api, event, "confirmation", intro="Your page: {manage_url}")
+    put(organizer_api, event, "order", intro="Your page: {manage_url}")
+    ticket = TicketTypeFactory(event=event, price=Decimal("0.00"))
+    data = register(api, event, body(attendee(ticket, email="grace@example.org"))).json()
+    [own] = [a["manage_url"].split("/registrations/", 1)[1] for a in data["attendees"]]
+    confirmation = render(OutboxMessage.objects.get(kind=Kind.ATTENDEE_CONFIRMATION))
+    assert re.search(rf"Your page: \S+/registrations/{own}", confirmation.body)
+    assert data["token"] not in confirmation.body
+    order = render(OutboxMessage.objects.get(kind=Kind.ORDER_CONFIRMATION))
+    assert f"/registrations/{data['token']}/" in order.body
