@@ -104,6 +104,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Django's backend, with a health check that asks the socket before it sends
+    # `SELECT 1`, and a prepared-statement cursor for the hottest statement (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # An unreachable database fails requests (and /readyz) in seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)

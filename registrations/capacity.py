@@ -57,6 +57,7 @@ from django.db import connection
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from config.database import prepared_cursor
 from events.inventory import SeatsTaken, register_seat_counter, seats_left
 from events.models import Event, Session, TicketType
 from registrations.errors import AlreadyRegistered, SessionFull, SoldOut
@@ -145,7 +146,7 @@ def seat_state(
         excluding=excluding,
         promo_code_id=promo_code_id,
     )
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:  # planned once per connection, not per registration
         cursor.execute(sql, params)
         return _seat_state_from_rows(cursor.fetchall())
 
