@@ -4,7 +4,6 @@ channel sets up one Redis client, not one per message."""
 import json
 from unittest import mock
 
-import pytest
 import redis
 from kombu.transport import redis as kombu_redis
 
