@@ -85,6 +85,75 @@ class Client:
         return status_headers["status"], dict(status_headers["headers"]), content.decode()
 
 
+# Stages of a request: (label, file ending, function); each one's share of the profile,
+# applied to the CPU measured without the profiler. Nested stages are indented.
+STAGES = {
+    "registration": [
+        ("whole request (WSGI handler)", "django/core/handlers/wsgi.py", "__call__"),
+        (" view and DRF (middleware: the rest)", "django/core/handlers/base.py", "_get_response"),
+        ("  the view", "registrations/api/views.py", "post"),
+        ("   catalogue from the cache", "events/selectors.py", "event_catalogue_cached"),
+        ("   input serializer", "rest_framework/serializers.py", "is_valid"),
+        ("   registration_create", "registrations/services/registration.py", "registration_create"),
+        ("    writes, lock, seats", "registrations/services/registration.py", "_register"),
+        ("     save registration", "registrations/services/registration.py", "_save_registration"),
+        ("     save attendees", "registrations/services/registration.py", "_save_attendees"),
+        ("     outbox rows", "registrations/messaging/notify.py", "notify_registration_created"),
+        ("     lock the event", "registrations/capacity.py", "lock_event"),
+        ("     seat statement", "registrations/capacity.py", "seat_state"),
+        ("     write the tally", "registrations/capacity.py", "seats_tally"),
+        ("    commit (with the Celery publish)", "django/db/transaction.py", "__exit__"),
+        ("     Celery publish", "registrations/messaging/tasks.py", "queue_delivery"),
+        (
+            "   payment (none by invoice)",
+            "payments/services/checkout.py",
+            "payment_for_registration",
+        ),
+        ("   output", "registrations/api/serializers.py", "registration_data"),
+        ("  JSON rendering", "rest_framework/response.py", "rendered_content"),
+    ],
+    "purchase": [
+        ("whole purchase (five requests)", "django/core/handlers/wsgi.py", "__call__"),
+        (" views (middleware: the rest)", "django/core/handlers/base.py", "_get_response"),
+        ("  event page", "events/views.py", "event_detail"),
+        ("  registration form, review, confirm", "registrations/views.py", "register"),
+        ("   registration_create", "registrations/services/registration.py", "registration_create"),
+        ("  confirmation page", "registrations/views.py", "manage"),
+        ("  templates rendered", "django/template/base.py", "render"),
+        ("  form fields rendered", "django/forms/renderers.py", "render"),
+        (" sessions", "django/contrib/sessions/middleware.py", "process_response"),
+        (" CSRF", "django/middleware/csrf.py", "process_view"),
+    ],
+}
+
+
+def _print_stages(stats: pstats.Stats, stages, cpu_ms: float) -> None:
+    """Each stage's share of the profile (cumulative, outermost call) times `cpu_ms`."""
+    total = max(ct for (_, _, name), (_, _, _, ct, _) in stats.stats.items() if name == "__call__")
+    print(f"CPU by stage (of {cpu_ms:.2f} ms, shared out as the profile shares it):")
+    for label, ending, function in stages:
+        cumulative = sum(
+            ct
+            for (filename, _, name), (_, _, _, ct, _) in stats.stats.items()
+            if name == function and filename.endswith(ending)
+        )
+        if function in ("render", "__exit__", "process_view", "process_response"):
+            cumulative = max(
+                (
+                    ct
+                    for (filename, _, name), (_, _, _, ct, _) in stats.stats.items()
+                    if name == function and filename.endswith(ending)
+                ),
+                default=0.0,
+            )
+        print(f"  {label:<44} {cumulative / total * cpu_ms:6.2f} ms")
+
+
+def _backend_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
 
 
@@ -97,6 +166,7 @@ def main() -> None:
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--limit", type=int, default=40)
     parser.add_argument("--callgrind", help="write the profile in callgrind format to this file")
+    parser.add_argument("--callees", help="print what functions matching this call")
     args = parser.parse_args()
     env = {
         "DATABASE_URL": os.environ.get(
@@ -215,11 +285,16 @@ def main() -> None:
         print(f"  {n / 2:g}x {sql}")
     print(f"  Redis: {dict((k, v / 2) for k, v in redis_commands.items())} (publishes excluded)")
 
-    started = time.process_time()
+    backend = connection.connection.info.backend_pid
+    started, backend_started = time.process_time(), _backend_cpu(backend)
     for n in range(args.requests):
         one(n + 2)
     cpu = (time.process_time() - started) / args.requests
-    print(f"CPU of this process: {cpu * 1000:.2f} ms per {args.what} (no profiler)")
+    backend_cpu = (_backend_cpu(backend) - backend_started) / args.requests
+    print(
+        f"CPU per {args.what} (no profiler): this process {cpu * 1000:.2f} ms, its PostgreSQL "
+        f"backend {backend_cpu * 1000:.2f} ms"
+    )
 
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting for PostgreSQL
     profiler.enable()
@@ -227,7 +302,13 @@ def main() -> None:
         one(n + 2 + args.requests)
     profiler.disable()
     stats = pstats.Stats(profiler)
-    stats.sort_stats(args.sort).print_stats(args.limit)
+    if args.limit:
+        stats.sort_stats(args.sort).print_stats(args.limit)
+    if args.callees:
+        stats.sort_stats("cumulative").print_callees(args.callees)
+    calls = sum(nc for _, nc, _, _, _ in stats.stats.values()) / args.requests
+    print(f"{calls:,.0f} Python function calls per {args.what}")
+    _print_stages(stats, STAGES[args.what], cpu * 1000)
     if args.callgrind:
         from pyprof2calltree import convert  # noqa: PLC0415 - optional
 
