@@ -110,8 +110,12 @@ elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Only that cursor binds on the server, so only its statements are ever prepared (after
     # 5 runs on a connection). Off (`0`) behind a pooler that cannot keep prepared
     # statements (PgBouncer before 1.21, or without max_prepared_statements).
+    _prepared = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "prepare_threshold", 5 if env.bool("DATABASE_PREPARED_STATEMENTS", default=True) else None
+        "prepare_threshold", 5 if _prepared else None
+    )
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=False)
     )
     # An unreachable database fails requests (and /readyz) in seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
