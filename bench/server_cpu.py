@@ -506,7 +506,7 @@ def main() -> int:
                         app_port, shop.slug, shop_ticket.id, args.purchases, args.buyers
                     ),
                 )
-                print(purchase.line().replace("ms/request", "ms/purchase"))
+                print(purchase.line().replace("/request", "/purchase").replace("req/s", "buy/s "))
                 results["purchase"].append(purchase)
     finally:
         for server in (floor_server, app_server):
