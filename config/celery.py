@@ -6,6 +6,7 @@ from celery import Celery
 from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun
 from django.db import close_old_connections
 
+from config.broker import use_for_redis_urls
 from config.logging import (
     add_request_id_to_task_headers,
     clear_request_id_for_task,
@@ -13,6 +14,7 @@ from config.logging import (
 )
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+use_for_redis_urls()  # one Redis client per channel, not one per message (config/broker.py)
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -105,6 +105,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+    # Django's backend, with a health check that asks the socket before it sends
+    # `SELECT 1`, and a prepared-statement cursor for the hottest statement (config/postgresql).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
+    # Only that cursor binds on the server, so only its statements are ever prepared (after
+    # 5 runs on a connection). Off (`0`) behind a pooler that cannot keep prepared
+    # statements (PgBouncer before 1.21, or without max_prepared_statements).
+    _prepared = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "prepare_threshold", 5 if _prepared else None
+    )
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "server_side_binding", env.bool("DATABASE_SERVER_SIDE_BINDING", default=False)
+    )
     # An unreachable database fails requests (and /readyz) in seconds, not minutes.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)

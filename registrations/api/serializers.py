@@ -5,20 +5,20 @@ from decimal import Decimal
 from django.urls import reverse
 from rest_framework import serializers
 
-from config.api import MoneyField
+from config.api import InputSerializer, MoneyField
 from events.models import Event
 from registrations.models import Attendee, PaymentMethod, Profession, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.shares import attendee_amounts_paid
 
 
-class BuyerSerializer(serializers.Serializer):
+class BuyerSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     email = serializers.EmailField(max_length=254)
 
 
-class CredentialsSerializer(serializers.Serializer):
+class CredentialsSerializer(InputSerializer):
     """CE identifiers (checked against the profession by the service)."""
 
     npi = serializers.CharField(max_length=10, required=False, allow_blank=True)
@@ -28,7 +28,7 @@ class CredentialsSerializer(serializers.Serializer):
     birth_mmdd = serializers.CharField(max_length=4, required=False, allow_blank=True)
 
 
-class AttendeeInputSerializer(serializers.Serializer):
+class AttendeeInputSerializer(InputSerializer):
     ticket_type = serializers.IntegerField(min_value=1)
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
@@ -49,7 +49,7 @@ class AttendeeInputSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
-class RegistrationInputSerializer(serializers.Serializer):
+class RegistrationInputSerializer(InputSerializer):
     buyer = BuyerSerializer()
     attendees = AttendeeInputSerializer(many=True, allow_empty=False, max_length=50)
     promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
