@@ -60,6 +60,7 @@ urlpatterns = [
         _swagger_docs(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
+    path("registrations/", include("finance.urls")),
     path("registrations/", include("registrations.urls")),
     path("payments/", include("payments.urls")),
     path("organizer/", include("registrations.organizer.urls")),

@@ -36,6 +36,9 @@ class Payment(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text=_("For money recorded by hand: how it came.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -49,6 +49,9 @@ class RegistrationPreview:
     promo_code: str  # as resolved (upper case), "" without one
     subtotal: Decimal
     discount: Decimal
+    tax: Decimal
+    tax_name: str
+    prices_include_tax: bool
     total: Decimal
 
 
@@ -81,7 +84,12 @@ def registration_preview(
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
         code = promo.code
     price = registration_price(
-        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        discount=discount,
+        at=at,
+        event=event,
     )
     if promo_uses := promo_uses_wanted(promo=promo, price=price):
         promo_code_check_uses(promo=promo, wanted=promo_uses, at=at)
@@ -95,6 +103,9 @@ def registration_preview(
         promo_code=code,
         subtotal=price.subtotal,
         discount=price.discount,
+        tax=price.tax,
+        tax_name=event.tax_name,
+        prices_include_tax=event.prices_include_tax,
         total=price.total,
     )
 

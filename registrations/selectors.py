@@ -26,7 +26,8 @@ def registration_detail_queryset() -> QuerySet[Registration]:
                     ),
                 )
             ),
-        )
+        ),
+        "invoices__refers_to",
     )
 
 

@@ -34,7 +34,14 @@ def notify_registration_created(*, registration: Registration, attendees: list[A
     if registration.status == Registration.Status.CONFIRMED:
         outbox_enqueue_new(_confirmation_notices(registration, attendees))
     elif registration.payment_method == PaymentMethod.INVOICE:
-        outbox_enqueue_new([_invoice_notice(registration)])
+        notices = [_invoice_notice(registration)]
+        accounts_payable = registration.billing.get("email", "")
+        if accounts_payable and accounts_payable != registration.buyer_email:
+            notices.append(
+                _invoice_notice(registration)
+                | {"to_email": accounts_payable, "dedupe_key": f"invoice:{registration.pk}:ap"}
+            )
+        outbox_enqueue_new(notices)
 
 
 def notify_registration_confirmed(*, registration: Registration, resend: bool = False) -> None:
@@ -107,6 +114,21 @@ def _invoice_notice(registration: Registration) -> dict:
         "registration": registration,
         "dedupe_key": f"invoice:{registration.pk}",
     }
+
+
+def notify_invoice_reminder(
+    *, registration: Registration, invoice_id: int, number: str, due_date: str, stage: str
+) -> bool:
+    """Remind the billing email (else the buyer) of an unpaid invoice: `stage` "before"
+    its due date or "due" on it; once per invoice and stage. Returns whether queued now."""
+    message = outbox_enqueue(
+        kind=Kind.INVOICE_REMINDER,
+        to_email=registration.billing.get("email") or registration.buyer_email,
+        registration=registration,
+        context={"number": number, "due_date": due_date, "stage": stage},
+        dedupe_key=f"invoice_reminder:{invoice_id}:{stage}",
+    )
+    return message is not None
 
 
 def notify_registration_cancelled(

@@ -14,6 +14,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from events.models import Event, Session, TicketType
 from events.selectors import catalogue_forget_on_commit
+from finance.services.issuing import invoice_issue, invoices_settle
 from registrations.capacity import (
     check_capacity,
     check_not_registered,
@@ -43,9 +44,7 @@ from registrations.models import (
     PromoCode,
     Registration,
     SessionChoice,
-    WaitlistEntry,
     lapsed_hold_q,
-    live_offer_q,
     new_code,
 )
 from registrations.pricing import Discount, Price
@@ -57,7 +56,7 @@ from registrations.services.promo import (
     promo_uses_wanted,
 )
 from registrations.services.rules import check_buyer, registration_price, registration_validate
-from registrations.services.waitlist import waitlist_offer_next
+from registrations.services.waitlist import waitlist_offer_next, waitlist_offer_redeem
 
 REFERENCE_DRAWS = 5
 
@@ -104,7 +103,7 @@ def registration_create(
     prefetch_related_objects([event], "ticket_types__price_tiers", "sessions")
     ticket_types = {t.id: t for t in event.ticket_types.all()}
     sessions = {s.id: s for s in event.sessions.all()}
-    check_buyer(buyer)
+    check_buyer(buyer, payment_method=payment_method)
     registration_validate(
         attendees=attendees,
         ticket_types=ticket_types,
@@ -160,7 +159,12 @@ def _register(
     if promo_code.strip():
         promo, discount = promo_code_resolve(event=event, code=promo_code, at=at)
     price = registration_price(
-        attendees=attendees, ticket_types=ticket_types, sessions=sessions, discount=discount, at=at
+        attendees=attendees,
+        ticket_types=ticket_types,
+        sessions=sessions,
+        discount=discount,
+        at=at,
+        event=event,
     )
     promo_uses = promo_uses_wanted(promo=promo, price=price)
     if promo_uses:  # refused early, before writing, when it is used up already
@@ -172,7 +176,7 @@ def _register(
     event = lock_event(event.pk, tallies=True)
     _check_open(event, at, waitlist_offer)  # as it stands now, under the lock
     if waitlist_offer:
-        _redeem_waitlist_offer(event, waitlist_offer, attendees, registration, at)
+        waitlist_offer_redeem(event, waitlist_offer, attendees, registration, at)
     state = seat_state(
         event.pk,
         at,
@@ -202,6 +206,8 @@ def _register(
     if sold_out_now(event, taken, attendees, ticket_types, sessions):
         # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
         catalogue_forget_on_commit(slug=event.slug)
+    if payment_method == PaymentMethod.INVOICE:  # last: its number's lock is held to commit
+        invoice_issue(registration=registration, at=at)
     return registration, rows
 
 
@@ -211,33 +217,6 @@ def _check_open(event: Event, at: datetime, waitlist_offer: str) -> None:
         raise RegistrationClosed()
     if not event.registration_open_at(at) and not waitlist_offer:
         raise RegistrationClosed()
-
-
-def _redeem_waitlist_offer(
-    event: Event,
-    token: str,
-    attendees: list[AttendeeInput],
-    registration: Registration,
-    at: datetime,
-) -> WaitlistEntry:
-    """Turn a live offer into `registration` (under the event lock): its reserved seat is
-    then counted as the attendee's (the offer no longer counts), so nobody else can take
-    it meanwhile."""
-    offer = (
-        WaitlistEntry.objects.select_for_update()
-        .filter(live_offer_q(at), event=event, offer_token=token)
-        .first()
-    )
-    if offer is None:
-        raise ValidationError({"waitlist_offer": ["This waiting-list offer is no longer valid."]})
-    if not any(a.ticket_type == offer.ticket_type_id for a in attendees):
-        raise ValidationError(
-            {"waitlist_offer": ["The offer is for another ticket type than the one chosen."]}
-        )
-    offer.status = WaitlistEntry.Status.REDEEMED
-    offer.registration = registration
-    offer.save(update_fields=["status", "registration"])
-    return offer
 
 
 def _save_registration(
@@ -256,9 +235,11 @@ def _save_registration(
         buyer_first_name=buyer.first_name.strip(),
         buyer_last_name=buyer.last_name.strip(),
         buyer_email=buyer.email.strip().lower(),
+        billing=buyer.billing.cleaned().as_dict(),
         currency=event.currency,
         subtotal=price.subtotal,
         discount=price.discount,
+        tax=price.tax,
         total=price.total,
         promo_code=promo,
         expires_at=None if free else hold_expiry(event=event, payment_method=payment_method, at=at),
@@ -349,6 +330,7 @@ def registration_confirm(
     registration.confirmed_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "amount_paid", "confirmed_at", "expires_at"])
+    invoice_issue(registration=registration, at=at)  # paid by card: its invoice now
     notify_registration_confirmed(registration=registration)
     return registration
 
@@ -409,6 +391,7 @@ def registration_cancel(
     registration.cancelled_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "cancelled_at", "expires_at"])
+    invoices_settle(registration=registration, reason="Cancellation", refund_to_come=refund)
     notify_registration_cancelled(
         registration=registration, was_confirmed=was_confirmed, refund=refund
     )

@@ -8,26 +8,31 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 
-from events.models import Session, TicketType
+from events.models import Event, Session, TicketType
+from finance.billing import billing_check
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import SessionClash
 from registrations.models import PaymentMethod, Profession
-from registrations.pricing import Discount, Line, Price, price_lines
+from registrations.pricing import Discount, Line, Price, TaxRule, price_lines
 from registrations.services.inputs import AttendeeInput, BuyerInput
 
 MAX_ATTENDEES = 50
 
 
-def check_buyer(buyer: BuyerInput) -> None:
-    errors = {
-        f"buyer.{name}": [
-            "Contains a character that is not allowed."
-            if "\x00" in value
-            else f"At most {BUYER_TEXT_LIMITS[name]} characters."
-        ]
-        for name, value in vars(buyer).items()
-        if len(value) > BUYER_TEXT_LIMITS[name] or "\x00" in value
-    }
+def check_buyer(buyer: BuyerInput, *, payment_method: str = PaymentMethod.CARD) -> None:
+    """The buyer's fields, and billing details: required (those an invoice needs) for
+    payment by invoice, checked when given for a card."""
+    errors: dict[str, list[str]] = {}
+    for name, limit in BUYER_TEXT_LIMITS.items():
+        value = getattr(buyer, name)
+        if "\x00" in value:
+            errors[f"buyer.{name}"] = ["Contains a character that is not allowed."]
+        elif len(value) > limit:
+            errors[f"buyer.{name}"] = [f"At most {limit} characters."]
+    try:
+        billing_check(buyer.billing.cleaned(), required=payment_method == PaymentMethod.INVOICE)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -55,8 +60,10 @@ def registration_price(
     sessions: dict[int, Session],
     discount: Discount | None,
     at: datetime,
+    event: Event,
 ) -> Price:
-    """Each attendee's ticket at the tier in force at `at`, session fees, the discount."""
+    """Each attendee's ticket at the tier in force at `at`, session fees, the discount,
+    and the event's tax."""
     return price_lines(
         [
             Line(
@@ -67,7 +74,12 @@ def registration_price(
             for a in attendees
         ],
         discount,
+        event_tax_rule(event),
     )
+
+
+def event_tax_rule(event: Event) -> TaxRule:
+    return TaxRule(rate=event.tax_rate, inclusive=event.prices_include_tax)
 
 
 def _validate_fields(

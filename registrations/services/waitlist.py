@@ -4,6 +4,7 @@ become time-limited offers, passed on when they lapse."""
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +14,14 @@ from events.models import Event, TicketType
 from registrations.capacity import count_seats, lock_event, seats_tally_forget
 from registrations.errors import AlreadyWaitlisted, TicketsAvailable
 from registrations.messaging.notify import notify_waitlist_offer
-from registrations.models import SessionWaitlistEntry, WaitlistEntry, lapsed_offer_q
+from registrations.models import (
+    Registration,
+    SessionWaitlistEntry,
+    WaitlistEntry,
+    lapsed_offer_q,
+    live_offer_q,
+)
+from registrations.services.inputs import AttendeeInput
 from registrations.services.session_waitlist import session_offers_make
 
 
@@ -138,3 +146,30 @@ def waitlist_offers_pass_on(*, at: datetime | None = None) -> int:
     for event in published.order_by("pk"):
         offered += len(waitlist_offer_next(event=event, at=at))
     return offered
+
+
+def waitlist_offer_redeem(
+    event: Event,
+    token: str,
+    attendees: list[AttendeeInput],
+    registration: Registration,
+    at: datetime,
+) -> WaitlistEntry:
+    """Turn a live offer into `registration` (under the event lock): its reserved seat is
+    then counted as the attendee's (the offer no longer counts), so nobody else can take
+    it meanwhile."""
+    offer = (
+        WaitlistEntry.objects.select_for_update()
+        .filter(live_offer_q(at), event=event, offer_token=token)
+        .first()
+    )
+    if offer is None:
+        raise ValidationError({"waitlist_offer": ["This waiting-list offer is no longer valid."]})
+    if not any(a.ticket_type == offer.ticket_type_id for a in attendees):
+        raise ValidationError(
+            {"waitlist_offer": ["The offer is for another ticket type than the one chosen."]}
+        )
+    offer.status = WaitlistEntry.Status.REDEEMED
+    offer.registration = registration
+    offer.save(update_fields=["status", "registration"])
+    return offer

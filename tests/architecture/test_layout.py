@@ -38,8 +38,9 @@ def test_events_imports_no_other_app():
 MAY_IMPORT = {
     "events": {"config"},
     "audit": {"config", "events"},
-    "registrations": {"config", "events", "audit", "payments"},
-    "payments": {"config", "events", "audit", "registrations"},
+    "registrations": {"config", "events", "audit", "payments", "finance"},
+    "payments": {"config", "events", "audit", "registrations", "finance"},
+    "finance": {"config", "events", "audit", "registrations", "payments"},
 }
 
 
@@ -78,7 +79,9 @@ def test_only_the_stripe_provider_imports_stripe():
     assert importers == ["payments/providers/stripe.py"]
 
 
-@pytest.mark.parametrize("app", ["config", "events", "registrations", "payments", "audit"])
+@pytest.mark.parametrize(
+    "app", ["config", "events", "registrations", "payments", "audit", "finance"]
+)
 def test_no_module_is_over_450_lines(app):
     long = {
         str(path.relative_to(ROOT)): lines

@@ -1,8 +1,10 @@
 """Emails to the buyer: the order, the invoice, payment trouble, cancellation."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from registrations import invites
@@ -13,7 +15,7 @@ from registrations.messaging.builders.common import (
     url,
     when_text,
 )
-from registrations.messaging.email import Calendar, Email
+from registrations.messaging.email import Calendar, Email, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import Registration
 
@@ -79,6 +81,58 @@ def invoice(message: OutboxMessage) -> Email:
             (_("Download the invoice"), url("payments:invoice", registration.token)),
         ],
     )
+
+
+def invoice_reminder(message: OutboxMessage) -> Email:
+    """To the billing email: an invoice still unpaid, before its due date or on it."""
+    registration = registration_of(message)
+    if registration.status != Registration.Status.PENDING_PAYMENT or not registration.amount_due:
+        raise NothingToSend("paid or no longer pending")
+    number, due = message.context.get("number", ""), message.context.get("due_date", "")
+    due_text = date_text(date.fromisoformat(due)) if due else "—"
+    if message.context.get("stage") == "due":
+        heading = _("Invoice %(number)s is due today") % {"number": number}
+    else:
+        heading = _("Invoice %(number)s is due on %(due)s") % {"number": number, "due": due_text}
+    organization = registration.billing.get("organization", "")
+    return Email(
+        subject=_("Payment reminder: invoice %(number)s, %(event)s")
+        % {"number": number, "event": registration.event.name},
+        heading=heading,
+        paragraphs=[
+            _(
+                "Our records show %(amount)s still due on invoice %(number)s for registration %(ref)s. Please pay by %(due)s, quoting the invoice number; the seats are released if it is not paid."
+            )
+            % {
+                "amount": money(registration.amount_due, registration.currency),
+                "number": number,
+                "ref": registration.reference,
+                "due": due_text,
+            },
+            _("If you have paid already, thank you: please disregard this reminder."),
+        ],
+        details=[
+            (_("Invoice"), number),
+            *([(_("Organization"), organization)] if organization else []),
+            *(
+                [(_("PO number"), registration.billing["po_number"])]
+                if registration.billing.get("po_number")
+                else []
+            ),
+            (_("Amount due"), money(registration.amount_due, registration.currency)),
+            (_("Due date"), due_text),
+        ],
+        actions=[
+            (
+                _("Download the invoice"),
+                f"{settings.SITE_URL}{reverse('finance:document', kwargs={'token': registration.token, 'number': number})}",
+            )
+        ],
+    )
+
+
+def date_text(day: date) -> str:
+    return f"{day:%B} {day.day}, {day:%Y}"
 
 
 def payment_failed(message: OutboxMessage) -> Email:
