@@ -12,6 +12,7 @@ from config.money import money_text
 from finance.pdf import PAPERS, Page, register_fonts
 from finance.selectors import invoices_of
 from payments.models import Payment, Refund
+from payments.providers import get_provider
 from registrations.models import Registration
 
 
@@ -47,7 +48,8 @@ def receipt_pdf(registration: Registration) -> bytes:
         "succeeded_at", "id"
     ):
         when = payment.succeeded_at or payment.created_at
-        label = f"{when:%B %d, %Y}: {payment.get_provider_display()}"
+        how = "Card payment" if get_provider(payment.provider).online else "Payment received"
+        label = f"{when:%B %d, %Y}: {how}"
         if payment.note:
             label += f" ({payment.note})"
         page.row(label, money_text(payment.amount, currency, localize=False))

@@ -411,7 +411,11 @@ def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
     event_ids = set(lapsed.values_list("event_id", flat=True))
     for event_id in event_ids:
         with transaction.atomic():
+            invoiced = list(lapsed.filter(event_id=event_id, invoices__isnull=False).distinct())
             expired += lapsed.filter(event_id=event_id).update(status=Registration.Status.EXPIRED)
+            for registration in invoiced:  # unpaid by the due date: the invoice is void
+                registration.status = Registration.Status.EXPIRED
+                invoices_settle(registration=registration, reason="Unpaid by the due date")
             waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
     return expired
 
