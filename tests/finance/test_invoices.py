@@ -230,3 +230,33 @@ def test_a_card_payment_is_invoiced_when_paid(api, hospital):
     registration_confirm(registration_id=registration.pk, amount_paid=Decimal("500.00"))
     [invoice] = api.get(f"/api/v1/registrations/{data['token']}/").json()["invoices"]
     assert (invoice["total"], invoice["tax"]) == ("500.00", "83.33")
+
+
+def test_the_invoice_email_gives_the_number_subtotal_discount_tax_and_total(
+    api, hospital, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from registrations.models import PromoCode
+
+    event, ticket = priced_event(tax_rate=Decimal("7.5"), tax_name="Sales tax")
+    PromoCode.objects.create(event=event, code="MEMBER10", percent_off=Decimal("10"))
+    with django_capture_on_commit_callbacks(execute=True):
+        data = invoice_registration(api, event, attendee(ticket), promo_code="MEMBER10")
+    assert (data["subtotal"], data["discount"], data["tax"], data["total"]) == (
+        "500.00",
+        "50.00",
+        "33.75",
+        "483.75",
+    )
+    [to_buyer] = [m for m in mail.outbox if m.to == ["buyer@example.org"]]
+    for expected in (
+        f"IHI{YEAR}-00001",
+        "500.00 USD",
+        "−50.00 USD",
+        "Sales tax (7.5%)",
+        "33.75 USD",
+        "483.75 USD",
+    ):
+        assert expected in to_buyer.body, expected
+    assert any(m.to == ["ap@mercy.example.org"] for m in mail.outbox)  # accounts payable too

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from finance.services.issuing import open_invoice
 from registrations import invites
 from registrations.messaging.builders.common import (
     event_details,
@@ -27,7 +28,24 @@ def _order_summary(registration: Registration) -> list[tuple[str, str]]:
         for a in registration.attendees.select_related("ticket_type")
     ]
     details = [(_("Reference"), registration.reference), *event_details(registration.event)]
-    return [*details, *lines, (_("Total"), money(registration.total, currency))]
+    return [*details, *lines, *amount_rows(registration)]
+
+
+def amount_rows(registration: Registration) -> list[tuple[str, str]]:
+    """Subtotal, discount and tax (those there are), and the total."""
+    currency, event = registration.currency, registration.event
+    rows = []
+    if registration.discount or registration.tax:
+        rows.append((_("Subtotal"), money(registration.subtotal, currency)))
+    if registration.discount:
+        rows.append((_("Discount"), money(-registration.discount, currency)))
+    if registration.tax:
+        name = event.tax_name or _("Tax")
+        label = _("%(tax)s included") % {"tax": name} if event.prices_include_tax else name
+        rows.append(
+            (f"{label} ({event.tax_rate.normalize():f}%)", money(registration.tax, currency))
+        )
+    return [*rows, (_("Total"), money(registration.total, currency))]
 
 
 def _order_subject(registration: Registration) -> str:
@@ -75,7 +93,7 @@ def invoice(message: OutboxMessage) -> Email:
                 "ref": registration.reference,
             }
         ],
-        details=_order_summary(registration),
+        details=[*_invoice_number(registration), *_order_summary(registration)],
         actions=[
             (_("Manage your registration"), invites.manage_url(registration)),
             (_("Download the invoice"), url("payments:invoice", registration.token)),
@@ -133,6 +151,11 @@ def invoice_reminder(message: OutboxMessage) -> Email:
 
 def date_text(day: date) -> str:
     return f"{day:%B} {day.day}, {day:%Y}"
+
+
+def _invoice_number(registration: Registration) -> list[tuple[str, str]]:
+    invoice = open_invoice(registration)
+    return [(_("Invoice"), invoice.number)] if invoice else []
 
 
 def payment_failed(message: OutboxMessage) -> Email:
