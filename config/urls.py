@@ -54,6 +54,7 @@ urlpatterns = [
     path("api/v1/", include("registrations.privacy.api_urls")),
     path("api/v1/", include("audit.api_urls")),
     path("api/v1/", include("registrations.organizer.api_urls")),
+    path("api/v1/", include("finance.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

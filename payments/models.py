@@ -39,6 +39,13 @@ class Payment(models.Model):
     note = models.CharField(
         max_length=300, blank=True, help_text=_("For money recorded by hand: how it came.")
     )
+    provider_fee = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The provider's fee on it, once the provider reported one."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations.organizer import views
+from registrations.organizer import finance_views, views
 
 app_name = "organizer"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/check-in/", views.check_in_page, name="check_in"),
     path("events/<slug:slug>/venue-needs/", views.venue_needs_page, name="venue_needs"),
+    path("events/<slug:slug>/finance/", finance_views.finance_page, name="finance"),
 ]
