@@ -168,3 +168,22 @@ def test_only_the_events_organizers_see_its_finances(sales, organizer_api, clien
     url = f"/api/v1/organizer/events/{event.slug}/finance/invoices.csv"
     assert organizer_api.get(url).status_code == 404
     assert client.get(f"/organizer/events/{event.slug}/finance/").status_code == 302  # login
+
+
+def test_card_fees_come_from_the_stripe_servers_balance_transactions(api, stripe):
+    """The local Stripe server reports a balance transaction with a fee of 0: the report
+    counts the payment as reported (real Stripe reports its fee the same way)."""
+    from tests.payments.test_stripe_payments import new_registration, pay
+
+    event, ticket = priced_event(price="450.00")
+    data = new_registration(api, ticket)
+    assert pay(api, stripe, data).json()["status"] == "confirmed"
+    [invoice] = api.get(f"/api/v1/registrations/{data['token']}/").json()["invoices"]
+    assert (invoice["kind"], invoice["total"]) == ("invoice", "450.00")
+    report = organizer_for(event).get(f"/api/v1/organizer/events/{event.slug}/finance/").json()
+    assert report["card_fees"] == {
+        "amount": "0.00",
+        "payments_reported": 1,
+        "payments_unreported": 0,
+    }
+    assert report["received"] == "450.00" and report["net"] == "450.00"
