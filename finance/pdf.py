@@ -8,9 +8,11 @@ Text is set in DejaVu Sans (Latin, Greek, Cyrillic: "Łukasiewicz", "Παπαδ�
 """
 
 import io
+import logging
 from decimal import Decimal
 from pathlib import Path
 
+import reportlab
 from django.conf import settings
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import mm
@@ -24,21 +26,22 @@ from finance.models import Invoice
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAPERS = {"letter": LETTER, "a4": A4}
 MARGIN = 18 * mm
-
-
-class FontMissing(RuntimeError):
-    pass
+logger = logging.getLogger(__name__)
 
 
 def register_fonts() -> None:
-    """Load DejaVu Sans once per process (raises FontMissing naming the folder)."""
+    """Load DejaVu Sans once per process. Without Debian's font files (a development
+    machine without fonts-dejavu-core) reportlab's own Bitstream Vera stands in, with a
+    warning: Latin prints, Greek and Cyrillic do not."""
     if FONT in pdfmetrics.getRegisteredFontNames():
         return
     folder = Path(settings.INVOICE_FONT_DIR)
-    for name in (FONT, FONT_BOLD):
-        path = folder / f"{name}.ttf"
-        if not path.exists():
-            raise FontMissing(f"{path} not found: install fonts-dejavu-core (INVOICE_FONT_DIR)")
+    files = {FONT: folder / "DejaVuSans.ttf", FONT_BOLD: folder / "DejaVuSans-Bold.ttf"}
+    if not all(path.exists() for path in files.values()):
+        logger.warning("%s has no DejaVu Sans: install fonts-dejavu-core", folder)
+        vera = Path(reportlab.__file__).parent / "fonts"
+        files = {FONT: vera / "Vera.ttf", FONT_BOLD: vera / "VeraBd.ttf"}
+    for name, path in files.items():
         pdfmetrics.registerFont(TTFont(name, str(path)))
 
 

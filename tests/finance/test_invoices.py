@@ -260,3 +260,18 @@ def test_the_invoice_email_gives_the_number_subtotal_discount_tax_and_total(
     ):
         assert expected in to_buyer.body, expected
     assert any(m.to == ["ap@mercy.example.org"] for m in mail.outbox)  # accounts payable too
+
+
+def test_the_pdf_embeds_a_font_with_latin_greek_and_cyrillic_glyphs(api, client):
+    from reportlab.pdfbase import pdfmetrics
+
+    from finance.pdf import FONT, register_fonts
+
+    event, ticket = priced_event()
+    data = invoice_registration(api, event, attendee(ticket, first_name="Ольга"))
+    [page] = pdf_pages(client, data["invoices"][0]["url"])
+    fonts = {str(font.get_object()["/BaseFont"]) for font in page["/Resources"]["/Font"].values()}
+    assert any("DejaVuSans" in name for name in fonts), fonts
+    register_fonts()
+    glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
+    assert all(ord(char) in glyphs for char in "ŁłΠαπΟλυμίαОльгаЖжЩщ€")

@@ -187,3 +187,29 @@ def test_card_fees_come_from_the_stripe_servers_balance_transactions(api, stripe
         "payments_unreported": 0,
     }
     assert report["received"] == "450.00" and report["net"] == "450.00"
+
+
+def test_the_register_and_the_report_read_the_same_number_of_queries_however_many_invoices(
+    api, organizer
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    event, ticket = priced_event()
+    event.organizers.add(organizer)
+    org = organizer_for(event)
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = org.get(url)
+            b"".join(response.streaming_content) if response.streaming else response.content
+        return len(captured)
+
+    base = f"/api/v1/organizer/events/{event.slug}/finance/"
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            data = invoice_registration(api, event, attendee(ticket))
+            api.post(f"/api/v1/registrations/{data['token']}/cancel/")  # a credit note too
+        counts.append((queries(base), queries(f"{base}invoices.csv")))
+    assert counts[0] == counts[1], counts
