@@ -104,3 +104,18 @@ class Invoice(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableDocument(f"{self.number} is issued and cannot be deleted.")
+
+
+class InvoicePdf(models.Model):
+    """The PDF of a document as first rendered (finance.pdf, from the stored values), kept
+    so that it is served byte for byte the same for ever, whatever later versions of the
+    layout would draw."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, primary_key=True, related_name="pdf"
+    )
+    content = models.BinaryField()
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}.pdf"

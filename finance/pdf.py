@@ -21,7 +21,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from config.money import money_text
-from finance.models import Invoice
+from finance.models import Invoice, InvoicePdf
 
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 PAPERS = {"letter": LETTER, "a4": A4}
@@ -83,6 +83,18 @@ class Page:
         self.room(6)
         self.pdf.line(MARGIN, self.y + 4, self.width - MARGIN, self.y + 4)
         self.y -= 6
+
+
+def invoice_pdf_kept(invoice: Invoice) -> bytes:
+    """The document's PDF as first rendered: rendered and kept on its first download
+    (outside the issuing transaction, which holds the number's lock), then served as
+    kept."""
+    kept = InvoicePdf.objects.filter(invoice=invoice).values_list("content", flat=True).first()
+    if kept is not None:
+        return bytes(kept)
+    content = invoice_pdf(invoice)
+    InvoicePdf.objects.get_or_create(invoice=invoice, defaults={"content": content})
+    return bytes(InvoicePdf.objects.get(invoice=invoice).content)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -161,9 +173,10 @@ def _amounts(page: Page, invoice: Invoice) -> None:
     for line in invoice.lines:
         page.row(line["description"], money_text(Decimal(line["amount"]), currency, localize=False))
     page.rule()
-    page.row("Subtotal", _m(invoice.subtotal - invoice.discount, currency))
+    page.row("Subtotal", _m(invoice.subtotal, currency))
     if invoice.discount:
-        page.row("of which discounts", _m(-invoice.discount, currency))
+        page.row("Discounts", _m(-invoice.discount, currency))
+        page.row("Net of discounts", _m(invoice.subtotal - invoice.discount, currency))
     if invoice.tax or invoice.tax_rate:
         name = invoice.tax_name or "Tax"
         rate = f"{invoice.tax_rate.normalize():f}%"

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from finance import selectors
 from finance.models import Invoice
-from finance.pdf import invoice_pdf
+from finance.pdf import invoice_pdf_kept
 from registrations import selectors as registration_selectors
 
 
@@ -16,7 +16,7 @@ def document(request: HttpRequest, token: str, number: str) -> HttpResponse:
         invoice = selectors.invoice_by_number(registration=registration, number=number)
     except Invoice.DoesNotExist:
         raise Http404 from None
-    return pdf_response(invoice_pdf(invoice), f"{invoice.number}.pdf")
+    return pdf_response(invoice_pdf_kept(invoice), f"{invoice.number}.pdf")
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

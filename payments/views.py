@@ -19,7 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import Conflict
-from finance.pdf import invoice_pdf
+from finance.pdf import invoice_pdf_kept
 from finance.services.issuing import open_invoice
 from payments import documents
 from payments.errors import PaymentUnavailable
@@ -145,7 +145,7 @@ def invoice(request: HttpRequest, token: str) -> HttpResponse:
     current = open_invoice(registration)
     if current is None:
         raise Http404
-    return _pdf(invoice_pdf(current), f"{current.number}.pdf")
+    return _pdf(invoice_pdf_kept(current), f"{current.number}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

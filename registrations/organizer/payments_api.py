@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,6 +58,7 @@ class OrganizerRefundView(APIView):
         return _answer(registration, request)
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class PaidAtField(serializers.Field):
     """A date ("2027-03-01": that day, event time) or an ISO 8601 datetime."""
 

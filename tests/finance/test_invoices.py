@@ -164,6 +164,18 @@ def test_an_issued_invoice_reads_the_same_after_payments_refunds_and_edits(
         assert pdf_text(client, url) == text_before
 
 
+def test_a_pdf_once_downloaded_is_served_as_kept_whatever_the_layout_becomes(
+    api, client, monkeypatch
+):
+    event, ticket = priced_event()
+    data = invoice_registration(api, event, attendee(ticket))
+    url = data["invoices"][0]["url"]
+    first = client.get(url).content
+    monkeypatch.setattr("finance.pdf.invoice_pdf", lambda invoice: b"%PDF- a new layout")
+    assert client.get(url).content == first
+    assert client.get(f"/payments/{data['token']}/invoice.pdf").content == first
+
+
 def test_an_issued_invoice_cannot_be_changed_or_deleted(api):
     event, ticket = priced_event()
     invoice_registration(api, event, attendee(ticket))
