@@ -212,6 +212,7 @@ def registration_detail(request: HttpRequest, slug: str, reference: str) -> Http
         and status != Registration.Status.CONFIRMED
         and registration.status != Registration.Status.CANCELLED,
         "can_cancel": registration.holds_seats,
+        "payments": registration.payments.filter(status="succeeded").order_by("succeeded_at"),
         "refund_form": RefundForm(),
         "mark_paid_form": MarkPaidForm(prefix="paid"),
         "attendees": attendees,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from registrations.models import Registration
 from tests.browser.helpers import congress
 from tests.factories import OrganizerFactory
 
@@ -70,3 +71,17 @@ def test_an_invoice_registration_and_the_organizers_finance_page(page, live_serv
     expect(page.get_by_role("link", name="CSV")).to_be_visible()
     audit(page, "finance page")
     shoot(page, "finance")
+
+    # The hospital's first transfer arrives: the organizer records part of the amount.
+    reference = Registration.objects.get(event=event).reference
+    page.goto(f"{live_server.url}/organizer/events/{event.slug}/registrations/{reference}/")
+    expect(page.get_by_role("table", name="Invoices and credit notes")).to_be_visible()
+    page.get_by_label("Amount received").fill("500.00")
+    page.get_by_label("Note").fill("Wire MERCY-0042")
+    page.get_by_role("button", name="Record the payment").click()
+    expect(page.get_by_text("Payment recorded; 769.69 USD is still due.")).to_be_visible()
+    expect(page.get_by_role("table", name="Payments received")).to_contain_text("Wire MERCY-0042")
+    audit(page, "registration page with a partial payment")
+    shoot(page, "partial-payment")
+    page.goto(f"{live_server.url}/organizer/events/{event.slug}/finance/")
+    expect(page.locator(".finance-outstanding")).to_have_text("769.69 USD")

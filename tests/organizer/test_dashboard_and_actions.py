@@ -77,6 +77,7 @@ def test_organizer_marks_an_invoice_paid_then_refunds_part_of_it(org_client, eve
     assert payment.note == "Wire 0042" and payment.succeeded_at.date().isoformat() == "2020-01-02"
     detail = org_client.get(page_url(event, registration)).content.decode()
     assert "300.00 USD due" in detail
+    assert "Wire 0042" in detail and "Payments received" in detail
 
     too_much = org_client.post(page_url(event, registration, "mark-paid"), {"paid-amount": "301"})
     assert "Between 0.01 and the amount due, 300.00 USD." in last_message(too_much)
