@@ -241,6 +241,10 @@ if INVOICE_PAPER not in ("letter", "a4"):
 # Unpaid invoices: a reminder this many days before the due date, and one on it.
 INVOICE_REMINDER_DAYS = env.int("INVOICE_REMINDER_DAYS", default=7)
 INVOICE_REMINDER_SECONDS = env.float("INVOICE_REMINDER_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["issue-missing-invoices"] = {
+    "task": "finance.tasks.issue_missing_invoices",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["remind-unpaid-invoices"] = {
     "task": "finance.tasks.remind_unpaid_invoices",
     "schedule": INVOICE_REMINDER_SECONDS,

@@ -14,6 +14,16 @@ def invoices_of(registration: Registration) -> list[Invoice]:
     return sorted(registration.invoices.all(), key=lambda i: (i.issued_at, i.id))
 
 
+def open_invoice(registration: Registration) -> Invoice | None:
+    """The registration's invoice in force: the latest one (earlier ones were credited
+    in full when it replaced them)."""
+    return (
+        Invoice.objects.filter(registration=registration, kind=Invoice.Kind.INVOICE)
+        .order_by("-issued_at", "-id")
+        .first()
+    )
+
+
 def invoice_path(registration: Registration, invoice: Invoice) -> str:
     return reverse(
         "finance:document", kwargs={"token": registration.token, "number": invoice.number}

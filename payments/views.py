@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import Conflict
 from finance.pdf import invoice_pdf_kept
-from finance.services.issuing import open_invoice
+from finance.selectors import open_invoice
 from payments import documents
 from payments.errors import PaymentUnavailable
 from payments.providers import UnknownProvider, get_provider, provider_for_method

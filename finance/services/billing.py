@@ -3,11 +3,11 @@
 from django.db import transaction
 
 from finance.billing import BillingInput, billing_check
+from finance.selectors import open_invoice
 from finance.services.issuing import (
     credit_note_issue,
     invoice_issue,
     invoices_settle,
-    open_invoice,
     still_billed,
 )
 from registrations.errors import InvalidState

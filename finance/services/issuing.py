@@ -7,10 +7,11 @@ note when money goes back or a registration is cancelled (`invoices_settle`); a 
 note and a new invoice when billing details change after issue (finance.services.billing).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -18,20 +19,12 @@ from config.money import cents
 from finance.billing import BILLING_LIMITS
 from finance.models import Invoice
 from finance.numbering import format_number, next_in_series
+from finance.selectors import open_invoice
 from finance.seller import seller_for
+from registrations.messaging.notify import notify_invoice_issued
 from registrations.models import ZERO, PaymentMethod, Registration
 
 LIVE = (Registration.Status.PENDING_PAYMENT, Registration.Status.CONFIRMED)
-
-
-def open_invoice(registration: Registration) -> Invoice | None:
-    """The registration's invoice in force: the latest one (earlier ones were credited
-    in full when it replaced them)."""
-    return (
-        Invoice.objects.filter(registration=registration, kind=Invoice.Kind.INVOICE)
-        .order_by("-issued_at", "-id")
-        .first()
-    )
 
 
 def invoice_issue(*, registration: Registration, at: datetime | None = None) -> Invoice | None:
@@ -43,6 +36,43 @@ def invoice_issue(*, registration: Registration, at: datetime | None = None) -> 
     if registration.total <= 0:
         return None
     return _issue_invoice(registration, at or timezone.now())
+
+
+def invoice_issue_registered(*, registration_id: int) -> Invoice | None:
+    """Issue a new `invoice` registration's invoice, and send it to the buyer and the
+    accounts-payable email, in a short transaction of its own right after the
+    registration committed: the event lock is not held while the number is taken, and the
+    email leaves with its invoice. Idempotent: a registration invoiced already, or no
+    longer live, gets nothing (finance.tasks.issue_missing_invoices calls it for any
+    registration a crash left without its invoice)."""
+    with transaction.atomic(durable=True):
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("event", "promo_code")
+            .get(pk=registration_id)
+        )
+        if registration.payment_method != PaymentMethod.INVOICE:
+            return None
+        if registration.status not in LIVE or open_invoice(registration) is not None:
+            return None
+        invoice = invoice_issue(registration=registration)
+        if invoice is not None:
+            notify_invoice_issued(registration=registration)
+        return invoice
+
+
+def invoices_issue_missing(*, older_than: timedelta = timedelta(seconds=30)) -> int:
+    """Invoice the live `invoice` registrations left without one (the process that
+    registered them stopped before it could); returns how many were issued."""
+    cutoff = timezone.now() - older_than
+    missing = Registration.objects.filter(
+        payment_method=PaymentMethod.INVOICE,
+        status__in=LIVE,
+        total__gt=0,
+        created_at__lte=cutoff,
+        invoices__isnull=True,
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in list(missing[:500]) if invoice_issue_registered(registration_id=pk))
 
 
 def invoices_settle(

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from finance.models import Invoice
-from finance.services.issuing import open_invoice
+from finance.selectors import open_invoice
 from registrations.messaging.notify import notify_invoice_reminder
 from registrations.models import PaymentMethod, Registration, live_hold_q
 

@@ -16,7 +16,6 @@ from registrations.messaging.models import Kind, OutboxMessage
 from registrations.messaging.outbox import outbox_enqueue, outbox_enqueue_new
 from registrations.models import (
     Attendee,
-    PaymentMethod,
     Registration,
     SessionChoice,
     SessionWaitlistEntry,
@@ -27,21 +26,13 @@ from registrations.models import (
 
 def notify_registration_created(*, registration: Registration, attendees: list[Attendee]) -> None:
     """What a registration just written tells: when free (confirmed at once) its
-    confirmations, when paid by invoice the invoice; by card nothing until it is paid.
+    confirmations; otherwise nothing yet (an invoice is sent with its number,
+    notify_invoice_issued; a card payment's confirmation once it is paid).
 
     `attendees` are its rows, with their choices. Every notice names rows created in this
     same transaction, so none can exist yet: they are written in one statement."""
     if registration.status == Registration.Status.CONFIRMED:
         outbox_enqueue_new(_confirmation_notices(registration, attendees))
-    elif registration.payment_method == PaymentMethod.INVOICE:
-        notices = [_invoice_notice(registration)]
-        accounts_payable = registration.billing.get("email", "")
-        if accounts_payable and accounts_payable != registration.buyer_email:
-            notices.append(
-                _invoice_notice(registration)
-                | {"to_email": accounts_payable, "dedupe_key": f"invoice:{registration.pk}:ap"}
-            )
-        outbox_enqueue_new(notices)
 
 
 def notify_registration_confirmed(*, registration: Registration, resend: bool = False) -> None:
@@ -107,13 +98,23 @@ def _session_invite_notice(
     }
 
 
-def _invoice_notice(registration: Registration) -> dict:
-    return {
-        "kind": Kind.INVOICE,
-        "to_email": registration.buyer_email,
-        "registration": registration,
-        "dedupe_key": f"invoice:{registration.pk}",
-    }
+def notify_invoice_issued(*, registration: Registration) -> None:
+    """The invoice of a registration held until it is paid: to the buyer, and to the
+    accounts-payable email of the billing details when it is another; once each."""
+    outbox_enqueue(
+        kind=Kind.INVOICE,
+        to_email=registration.buyer_email,
+        registration=registration,
+        dedupe_key=f"invoice:{registration.pk}",
+    )
+    accounts_payable = registration.billing.get("email", "")
+    if accounts_payable and accounts_payable != registration.buyer_email:
+        outbox_enqueue(
+            kind=Kind.INVOICE,
+            to_email=accounts_payable,
+            registration=registration,
+            dedupe_key=f"invoice:{registration.pk}:ap",
+        )
 
 
 def notify_invoice_reminder(

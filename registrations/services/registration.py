@@ -1,12 +1,13 @@
 """Registration writes: create (price, capacity, hold), confirm, cancel, expire lapsed holds."""
 
+import logging
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -14,7 +15,7 @@ from audit.models import AuditEntry
 from audit.services import audit_record
 from events.models import Event, Session, TicketType
 from events.selectors import catalogue_forget_on_commit
-from finance.services.issuing import invoice_issue, invoices_settle
+from finance.services.issuing import invoice_issue, invoice_issue_registered, invoices_settle
 from registrations.capacity import (
     check_capacity,
     check_not_registered,
@@ -59,6 +60,7 @@ from registrations.services.rules import check_buyer, registration_price, regist
 from registrations.services.waitlist import waitlist_offer_next, waitlist_offer_redeem
 
 REFERENCE_DRAWS = 5
+logger = logging.getLogger(__name__)
 
 
 def reference_prefix(event: Event) -> str:
@@ -131,6 +133,11 @@ def registration_create(
             # A reference (five characters) already in use: draw again, from the start.
             if attempt == REFERENCE_DRAWS - 1:
                 raise
+    if payment_method == PaymentMethod.INVOICE:  # numbered apart: the event lock is not held
+        try:
+            invoice_issue_registered(registration_id=registration.pk)
+        except DatabaseError:  # registered all the same: the periodic sweep invoices it
+            logger.exception("invoice of %s not issued now", registration.reference)
     # The caller shows what was created: serve it from memory rather than reading it back.
     _attach(registration, "attendees", rows)
     return registration
@@ -206,8 +213,6 @@ def _register(
     if sold_out_now(event, taken, attendees, ticket_types, sessions):
         # The cached catalogue shows seats a few seconds late; "sold out" shows at once.
         catalogue_forget_on_commit(slug=event.slug)
-    if payment_method == PaymentMethod.INVOICE:  # last: its number's lock is held to commit
-        invoice_issue(registration=registration, at=at)
     return registration, rows
 
 

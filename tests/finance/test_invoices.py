@@ -287,3 +287,37 @@ def test_the_pdf_embeds_a_font_with_latin_greek_and_cyrillic_glyphs(api, client)
     register_fonts()
     glyphs = pdfmetrics.getFont(FONT).face.charToGlyph
     assert all(ord(char) in glyphs for char in "ŁłΠαπΟλυμίαОльгаЖжЩщ€")
+
+
+def test_an_invoice_registration_left_without_its_invoice_gets_it_from_the_sweep(
+    api, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The process stops between the registration's commit and its invoice's: the
+    periodic sweep issues the invoice, and sends it, once."""
+    from datetime import timedelta
+
+    from django.core import mail
+
+    from finance.tasks import issue_missing_invoices
+
+    event, ticket = priced_event()
+    with monkeypatch.context() as patched:
+        patched.setattr(
+            "registrations.services.registration.invoice_issue_registered",
+            lambda registration_id: None,
+        )
+        data = invoice_registration(api, event, attendee(ticket))
+    assert data["invoices"] == []
+    assert issue_missing_invoices.delay().get() == 0  # too recent: it may be on its way
+    from registrations.models import Registration
+
+    Registration.objects.filter(reference=data["reference"]).update(
+        created_at=Registration.objects.get(reference=data["reference"]).created_at
+        - timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert issue_missing_invoices.delay().get() == 1
+    assert issue_missing_invoices.delay().get() == 0
+    [invoice] = api.get(f"/api/v1/registrations/{data['token']}/").json()["invoices"]
+    assert invoice["kind"] == "invoice" and invoice["total"] == "500.00"
+    assert sorted(m.to[0] for m in mail.outbox) == ["ap@mercy.example.org", "buyer@example.org"]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from finance.services.issuing import open_invoice
+from finance.selectors import open_invoice
 from registrations import invites
 from registrations.messaging.builders.common import (
     event_details,
