@@ -22,7 +22,7 @@ from finance.numbering import format_number, next_in_series
 from finance.selectors import open_invoice
 from finance.seller import seller_for
 from registrations.messaging.notify import notify_invoice_issued
-from registrations.models import ZERO, PaymentMethod, Registration
+from registrations.models import ZERO, Attendee, PaymentMethod, Registration
 
 LIVE = (Registration.Status.PENDING_PAYMENT, Registration.Status.CONFIRMED)
 
@@ -38,11 +38,14 @@ def invoice_issue(*, registration: Registration, at: datetime | None = None) -> 
     return _issue_invoice(registration, at or timezone.now())
 
 
-def invoice_issue_registered(*, registration_id: int) -> Invoice | None:
+def invoice_issue_registered(
+    *, registration_id: int, attendees: list[Attendee] | None = None
+) -> Invoice | None:
     """Issue a new `invoice` registration's invoice, and send it to the buyer and the
     accounts-payable email, in a short transaction of its own right after the
     registration committed: the event lock is not held while the number is taken, and the
-    email leaves with its invoice. Idempotent: a registration invoiced already, or no
+    email leaves with its invoice. `attendees`: its rows in hand (with ticket types and
+    choices), else they are read. Idempotent: a registration invoiced already, or no
     longer live, gets nothing (finance.tasks.issue_missing_invoices calls it for any
     registration a crash left without its invoice)."""
     with transaction.atomic(durable=True):
@@ -51,13 +54,12 @@ def invoice_issue_registered(*, registration_id: int) -> Invoice | None:
             .select_related("event", "promo_code")
             .get(pk=registration_id)
         )
-        if registration.payment_method != PaymentMethod.INVOICE:
+        if registration.payment_method != PaymentMethod.INVOICE or registration.total <= 0:
             return None
         if registration.status not in LIVE or open_invoice(registration) is not None:
             return None
-        invoice = invoice_issue(registration=registration)
-        if invoice is not None:
-            notify_invoice_issued(registration=registration)
+        invoice = _issue_invoice(registration, timezone.now(), attendees)
+        notify_invoice_issued(registration=registration)
         return invoice
 
 
@@ -136,19 +138,27 @@ def credit_note_issue(
     )
 
 
-def _issue_invoice(registration: Registration, at: datetime) -> Invoice:
+def _issue_invoice(
+    registration: Registration, at: datetime, attendees: list[Attendee] | None = None
+) -> Invoice:
     event = registration.event
     if registration.payment_method == PaymentMethod.INVOICE and registration.expires_at:
         due_date = event.local(registration.expires_at).date()
     else:
         due_date = timezone.localdate(at)
+    if attendees is None:
+        attendees = list(
+            registration.attendees.select_related("ticket_type").prefetch_related(
+                "choices__session"
+            )
+        )
     return _write(
         registration,
         kind=Invoice.Kind.INVOICE,
         at=at,
         refers_to=None,
         reason="",
-        lines=invoice_lines(registration),
+        lines=invoice_lines(registration, attendees),
         amounts=(
             registration.subtotal,
             registration.discount,
@@ -220,14 +230,12 @@ def buyer_for(registration: Registration) -> dict[str, str]:
     }
 
 
-def invoice_lines(registration: Registration) -> list[dict]:
+def invoice_lines(registration: Registration, attendees: list[Attendee]) -> list[dict]:
     """One line per attendee's ticket, one per discount, one per session fee, at the
-    prices stored when they registered; they add up to subtotal less discount."""
+    prices stored when they registered (`attendees` with their ticket types and choices,
+    choices with their sessions); they add up to subtotal less discount."""
     lines = []
     code = registration.promo_code.code if registration.promo_code_id else ""
-    attendees = registration.attendees.select_related("ticket_type").prefetch_related(
-        "choices__session"
-    )
     for attendee in sorted(attendees, key=lambda a: a.id):
         lines.append(
             {

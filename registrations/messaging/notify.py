@@ -100,21 +100,24 @@ def _session_invite_notice(
 
 def notify_invoice_issued(*, registration: Registration) -> None:
     """The invoice of a registration held until it is paid: to the buyer, and to the
-    accounts-payable email of the billing details when it is another; once each."""
-    outbox_enqueue(
-        kind=Kind.INVOICE,
-        to_email=registration.buyer_email,
-        registration=registration,
-        dedupe_key=f"invoice:{registration.pk}",
-    )
+    accounts-payable email of the billing details when it is another. Written in the
+    transaction that issues the invoice, once per registration (the caller holds its
+    row and checks it had none): one statement, one task."""
+    notices = [
+        {
+            "kind": Kind.INVOICE,
+            "to_email": registration.buyer_email,
+            "registration": registration,
+            "dedupe_key": f"invoice:{registration.pk}",
+        }
+    ]
     accounts_payable = registration.billing.get("email", "")
     if accounts_payable and accounts_payable != registration.buyer_email:
-        outbox_enqueue(
-            kind=Kind.INVOICE,
-            to_email=accounts_payable,
-            registration=registration,
-            dedupe_key=f"invoice:{registration.pk}:ap",
+        notices.append(
+            notices[0]
+            | {"to_email": accounts_payable, "dedupe_key": f"invoice:{registration.pk}:ap"}
         )
+    outbox_enqueue_new(notices)
 
 
 def notify_invoice_reminder(
