@@ -39,24 +39,26 @@ def invoice_issue(*, registration: Registration, at: datetime | None = None) -> 
 
 
 def invoice_issue_registered(
-    *, registration_id: int, attendees: list[Attendee] | None = None
+    *, registration: Registration, attendees: list[Attendee] | None = None
 ) -> Invoice | None:
     """Issue a new `invoice` registration's invoice, and send it to the buyer and the
     accounts-payable email, in a short transaction of its own right after the
     registration committed: the event lock is not held while the number is taken, and the
-    email leaves with its invoice. `attendees`: its rows in hand (with ticket types and
-    choices), else they are read. Idempotent: a registration invoiced already, or no
-    longer live, gets nothing (finance.tasks.issue_missing_invoices calls it for any
-    registration a crash left without its invoice)."""
+    email leaves with its invoice. `registration` as created (with its event and promo
+    code), `attendees` its rows in hand (with ticket types and choices), else read.
+    Idempotent: a registration invoiced already, or no longer live, gets nothing
+    (finance.tasks.issue_missing_invoices calls it for any registration a crash left
+    without its invoice)."""
+    if registration.payment_method != PaymentMethod.INVOICE or registration.total <= 0:
+        return None
     with transaction.atomic(durable=True):
-        registration = (
-            Registration.objects.select_for_update(of=("self",))
-            .select_related("event", "promo_code")
-            .get(pk=registration_id)
+        status = (
+            Registration.objects.select_for_update()
+            .filter(pk=registration.pk)
+            .values_list("status", flat=True)
+            .first()
         )
-        if registration.payment_method != PaymentMethod.INVOICE or registration.total <= 0:
-            return None
-        if registration.status not in LIVE or open_invoice(registration) is not None:
+        if status not in LIVE or Invoice.objects.filter(registration=registration).exists():
             return None
         invoice = _issue_invoice(registration, timezone.now(), attendees)
         notify_invoice_issued(registration=registration)
@@ -73,8 +75,8 @@ def invoices_issue_missing(*, older_than: timedelta = timedelta(seconds=30)) -> 
         total__gt=0,
         created_at__lte=cutoff,
         invoices__isnull=True,
-    ).values_list("pk", flat=True)
-    return sum(1 for pk in list(missing[:500]) if invoice_issue_registered(registration_id=pk))
+    ).select_related("event", "promo_code")
+    return sum(1 for r in list(missing[:500]) if invoice_issue_registered(registration=r))
 
 
 def invoices_settle(

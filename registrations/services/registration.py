@@ -135,7 +135,7 @@ def registration_create(
                 raise
     if payment_method == PaymentMethod.INVOICE:  # numbered apart: the event lock is not held
         try:
-            invoice_issue_registered(registration_id=registration.pk, attendees=rows)
+            invoice_issue_registered(registration=registration, attendees=rows)
         except DatabaseError:  # registered all the same: the periodic sweep invoices it
             logger.exception("invoice of %s not issued now", registration.reference)
     # The caller shows what was created: serve it from memory rather than reading it back.

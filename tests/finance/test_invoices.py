@@ -304,7 +304,7 @@ def test_an_invoice_registration_left_without_its_invoice_gets_it_from_the_sweep
     with monkeypatch.context() as patched:
         patched.setattr(
             "registrations.services.registration.invoice_issue_registered",
-            lambda registration_id, attendees: None,
+            lambda registration, attendees: None,
         )
         data = invoice_registration(api, event, attendee(ticket))
     assert data["invoices"] == []
