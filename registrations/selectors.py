@@ -5,6 +5,7 @@ import hmac
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
+from finance.selectors import invoices_listed
 from registrations.models import (
     Attendee,
     Registration,
@@ -27,7 +28,7 @@ def registration_detail_queryset() -> QuerySet[Registration]:
                 )
             ),
         ),
-        "invoices__refers_to",
+        Prefetch("invoices", queryset=invoices_listed()),
     )
 
 

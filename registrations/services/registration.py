@@ -133,13 +133,15 @@ def registration_create(
             # A reference (five characters) already in use: draw again, from the start.
             if attempt == REFERENCE_DRAWS - 1:
                 raise
+    invoice = None
     if payment_method == PaymentMethod.INVOICE:  # numbered apart: the event lock is not held
         try:
-            invoice_issue_registered(registration=registration, attendees=rows)
+            invoice = invoice_issue_registered(registration=registration, attendees=rows)
         except DatabaseError:  # registered all the same: the periodic sweep invoices it
             logger.exception("invoice of %s not issued now", registration.reference)
     # The caller shows what was created: serve it from memory rather than reading it back.
     _attach(registration, "attendees", rows)
+    _attach(registration, "invoices", [invoice] if invoice else [])
     return registration
 
 
@@ -306,7 +308,9 @@ def _attach(instance, relation: str, objects: list) -> None:
     queryset = getattr(instance, relation).all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    instance._prefetched_objects_cache = {relation: queryset}
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation] = queryset
 
 
 @transaction.atomic
