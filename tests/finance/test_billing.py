@@ -1,6 +1,8 @@
 """Billing details after registering: free to change until an invoice is issued; after,
 the invoice stands, a credit note cancels it and a new invoice goes to the new details."""
 
+from decimal import Decimal
+
 import pytest
 
 from tests.finance.helpers import attendee, invoice_registration, pdf_text, priced_event
@@ -80,3 +82,36 @@ def test_the_manage_page_changes_the_billing_details(api, client):
     invoices = api.get(f"/api/v1/registrations/{data['token']}/").json()["invoices"]
     assert [i["kind"] for i in invoices] == ["invoice", "credit_note", "invoice"]
     assert "2 New Street" in pdf_text(client, invoices[2]["url"])
+
+
+def test_the_register_page_asks_an_invoice_for_its_billing_details_and_carries_them(client):
+    from finance.models import Invoice
+    from registrations.models import Registration
+    from tests.registrations.test_pages import form_data, hidden_fields, person
+
+    event, ticket = priced_event(tax_rate="6.25", tax_name="Sales tax")
+    url = f"/registrations/register/{event.slug}/"
+    data = form_data(person(1, ticket)) | {"order-payment_method": "invoice"}
+    refused = client.post(url, data)
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Billing details" in page and "Required for payment by invoice." in page
+    billing = {
+        "billing-organization": "Mercy General Hospital",
+        "billing-email": "ap@mercy.example.org",
+        "billing-address_line1": "1 Hospital Way",
+        "billing-city": "Boston",
+        "billing-country": "us",
+        "billing-po_number": "PO-77",
+    }
+    review = client.post(url, data | billing)
+    assert review.status_code == 200
+    text = review.content.decode()
+    assert "PO-77" in text and "Sales tax" in text and "531.25 USD" in text
+    confirmed = client.post(url, hidden_fields(text) | {"action": "confirm"}, follow=True)
+    assert confirmed.status_code == 200
+    registration = Registration.objects.get()
+    assert registration.billing["country"] == "US" and registration.billing["po_number"] == "PO-77"
+    assert (registration.tax, registration.total) == (Decimal("31.25"), Decimal("531.25"))
+    invoice = Invoice.objects.get(registration=registration)
+    assert invoice.buyer["po_number"] == "PO-77" and invoice.number in confirmed.content.decode()
