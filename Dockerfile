@@ -12,6 +12,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# DejaVu Sans for invoices and receipts (Latin, Greek, Cyrillic; INVOICE_FONT_DIR).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first, from pyproject.toml alone: this layer is rebuilt only when they change.
 # (psycopg[binary], reportlab and the rest ship wheels: no compiler needed.)
 COPY pyproject.toml ./

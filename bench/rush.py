@@ -237,6 +237,13 @@ def _fire(args, slug: str, ticket_id: int):
                         }
                     ],
                     "payment_method": args.payment,
+                    "billing": {
+                        "organization": "Mercy General",
+                        "email": "ap@mercy.example.org",
+                        "address_line1": "1 Hospital Way",
+                        "city": "Boston",
+                        "country": "US",
+                    },
                 }
             )
             start = time.perf_counter()

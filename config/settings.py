@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "payments",
     "audit",
     "members",
+    "finance",
     "axes",  # after the apps: its admin and checks look at the auth setup
 ]
 
@@ -88,6 +89,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
+            # {{ amount|money:currency }} in every template (config.money).
+            "builtins": ["config.templatetags.money"],
         },
     },
 ]
@@ -238,6 +241,30 @@ OUTBOX_CLAIM_SECONDS = env.float("OUTBOX_CLAIM_SECONDS", default=60)
 # --- Registration ---------------------------------------------------------------------
 HOLD_MINUTES = env.float("HOLD_MINUTES", default=15)
 WAITLIST_OFFER_HOURS = env.float("WAITLIST_OFFER_HOURS", default=48)
+
+# --- Invoices (finance/; README "Invoices and finance") ----------------------------------
+# The seller on every invoice (each overridable per event); "\n" in an address is a line.
+INVOICE_NUMBER_PREFIX = env.str("INVOICE_NUMBER_PREFIX", default="INV")
+INVOICE_ISSUER_NAME = env.str("INVOICE_ISSUER_NAME", default="Conference Registration")
+INVOICE_ISSUER_ADDRESS = env.str("INVOICE_ISSUER_ADDRESS", default="").replace("\\n", "\n")
+INVOICE_ISSUER_TAX_ID = env.str("INVOICE_ISSUER_TAX_ID", default="")
+INVOICE_BANK_DETAILS = env.str("INVOICE_BANK_DETAILS", default="").replace("\\n", "\n")
+INVOICE_PAPER = env.str("INVOICE_PAPER", default="letter").lower()
+if INVOICE_PAPER not in ("letter", "a4"):
+    raise ValueError("INVOICE_PAPER is letter or a4")
+# Unpaid invoices: a reminder this many days before the due date, and one on it.
+INVOICE_REMINDER_DAYS = env.int("INVOICE_REMINDER_DAYS", default=7)
+INVOICE_REMINDER_SECONDS = env.float("INVOICE_REMINDER_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["issue-missing-invoices"] = {
+    "task": "finance.tasks.issue_missing_invoices",
+    "schedule": 60.0,
+}
+CELERY_BEAT_SCHEDULE["remind-unpaid-invoices"] = {
+    "task": "finance.tasks.remind_unpaid_invoices",
+    "schedule": INVOICE_REMINDER_SECONDS,
+}
+# DejaVu (Latin, Greek, Cyrillic): Debian's fonts-dejavu-core, never fetched at run time.
+INVOICE_FONT_DIR = env.str("INVOICE_FONT_DIR", default="/usr/share/fonts/truetype/dejavu")
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -138,6 +138,22 @@ class EventAdmin(EventScopedAdmin, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Tax and invoices",
+            {
+                "fields": [
+                    "tax_rate",
+                    "tax_name",
+                    "prices_include_tax",
+                    "invoice_due_days",
+                    "invoice_issuer_name",
+                    "invoice_issuer_address",
+                    "invoice_issuer_tax_id",
+                    "invoice_bank_details",
+                ],
+                "description": "Leave the seller blank to use the INVOICE_ISSUER_* settings.",
+            },
+        ),
     ]
 
 

@@ -1,11 +1,12 @@
 """Events and what they sell: ticket types with date-based price tiers, and sessions."""
 
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -118,6 +119,24 @@ class Event(models.Model):
     invoice_due_days = models.PositiveSmallIntegerField(
         default=30, help_text=_("Days an invoice registration holds its seats before payment.")
     )
+    tax_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text=_("Percent; 0: no tax shown."),
+    )
+    tax_name = models.CharField(
+        max_length=40, blank=True, default="", help_text=_('e.g. "Sales tax", "VAT".')
+    )
+    prices_include_tax = models.BooleanField(
+        default=False, help_text=_("Whether the prices shown include the tax.")
+    )
+    # The seller on this event's invoices; blank: the INVOICE_ISSUER_* settings.
+    invoice_issuer_name = models.CharField(max_length=200, blank=True)
+    invoice_issuer_address = models.TextField(blank=True)
+    invoice_issuer_tax_id = models.CharField(max_length=60, blank=True)
+    invoice_bank_details = models.TextField(blank=True)
     # Who works on the event, each in a role (EventRole; events/permissions.py says what
     # each role may do). `organizers.add(user)` makes an owner.
     organizers = models.ManyToManyField(
@@ -157,6 +176,10 @@ class Event(models.Model):
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.tzinfo)
+
+    def start_of(self, day: date) -> datetime:
+        """Midnight that starts `day` in the event's time zone."""
+        return datetime.combine(day, time.min, tzinfo=self.tzinfo)
 
     def registration_open_at(self, moment: datetime) -> bool:
         if self.status != self.Status.PUBLISHED:

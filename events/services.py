@@ -42,6 +42,13 @@ EVENT_FIELDS = {
     "cancellation_fee",
     "refund_none_after",
     "invoice_due_days",
+    "tax_rate",
+    "tax_name",
+    "prices_include_tax",
+    "invoice_issuer_name",
+    "invoice_issuer_address",
+    "invoice_issuer_tax_id",
+    "invoice_bank_details",
 }
 
 

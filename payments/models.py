@@ -46,6 +46,16 @@ class Payment(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     succeeded_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(
+        max_length=300, blank=True, help_text=_("For money recorded by hand: how it came.")
+    )
+    provider_fee = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The provider's fee on it, once the provider reported one."),
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,5 +1,6 @@
 """Payment reads."""
 
+from config.money import money_amount
 from payments.models import Payment
 from payments.providers import get_provider
 
@@ -14,4 +15,4 @@ def checkout_data(payment: Payment | None) -> dict | None:
         return None
     return provider.checkout_data(
         intent_ref=payment.provider_ref, client_secret=payment.client_secret
-    ) | {"amount": f"{payment.amount:.2f}", "currency": payment.currency}
+    ) | {"amount": money_amount(payment.amount), "currency": payment.currency}

@@ -19,6 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from config.errors import Conflict
+from finance.pdf import invoice_pdf_kept
+from finance.selectors import open_invoice
 from payments import documents
 from payments.errors import PaymentUnavailable
 from payments.providers import UnknownProvider, get_provider, provider_for_method
@@ -138,10 +140,12 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def invoice(request: HttpRequest, token: str) -> HttpResponse:
+    """The invoice in force (as issued; every document has its own URL too)."""
     registration = _registration(token)
-    if provider_for_method(registration.payment_method).online:
+    current = open_invoice(registration)
+    if current is None:
         raise Http404
-    return _pdf(documents.invoice_pdf(registration), f"invoice-{registration.reference}.pdf")
+    return _pdf(invoice_pdf_kept(current), f"{current.number}.pdf")
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -161,7 +161,16 @@ class Registration(models.Model):
     currency = models.CharField(max_length=3)
     subtotal = models.DecimalField(max_digits=12, decimal_places=2)
     discount = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
+    tax = models.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        default=ZERO,
+        help_text=_("Added to the total, or (prices including tax) the part of it that is tax."),
+    )
     total = models.DecimalField(max_digits=12, decimal_places=2)
+    # Who the invoice is made out to: organization, email (accounts payable), address_line1,
+    # address_line2, city, region, postal_code, country, tax_id, po_number (finance.billing).
+    billing = models.JSONField(default=dict, blank=True)
     amount_paid = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     amount_refunded = models.DecimalField(max_digits=12, decimal_places=2, default=ZERO)
     promo_code = models.ForeignKey(

@@ -17,7 +17,7 @@ from registrations.services.promo import (
 
 # The same rules and prices as registration_create, so that the review step reports what
 # confirming would refuse, and the price it would charge, before anyone presses "Confirm".
-from registrations.services.rules import group_tiers_of, registration_price, registration_validate
+from registrations.services.rules import registration_price, registration_validate
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class RegistrationPreview:
     promo_code: str  # as resolved (upper case), "" without one
     subtotal: Decimal
     discount: Decimal
+    tax: Decimal
+    tax_name: str
+    prices_include_tax: bool
     total: Decimal
 
 
@@ -88,7 +91,7 @@ def registration_preview(
         sessions=sessions,
         discount=discount,
         at=at,
-        group=group_tiers_of(event),
+        event=event,
     )
     if promo_uses := promo_uses_wanted(promo=promo, price=price):
         promo_code_check_uses(promo=promo, wanted=promo_uses, at=at)
@@ -102,6 +105,9 @@ def registration_preview(
         promo_code=code,
         subtotal=price.subtotal,
         discount=price.discount,
+        tax=price.tax,
+        tax_name=event.tax_name,
+        prices_include_tax=event.prices_include_tax,
         total=price.total,
     )
 

@@ -1,22 +1,48 @@
-"""Prices in Decimal: ticket tier by date, session fees, promo discounts, and how what a
-group paid splits across its attendees.
+"""Prices in Decimal: ticket tier by date, session fees, promo discounts, tax, and how
+what a group paid splits across its attendees.
 
 Pure functions over plain values, so that they can be tested exhaustively (hypothesis).
 A discount applies to the ticket price of each eligible attendee, never to session fees,
 and never exceeds that price: totals cannot go negative.
+
+Tax is computed once per registration, on what it costs after discounts, and rounded
+once (half up, to the cent): added to it when prices exclude tax, the part of it that is
+tax when they include it. Each line's tax is that one figure split across the lines in
+proportion to them (`paid_shares`), so the lines' taxes add up to it exactly. This is
+the only place a registration's subtotal, discount, tax and total are computed; everything
+else (API, pages, emails, invoices, exports) reads what was stored from here.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from config.money import cents
+
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
 def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    return cents(value)
+
+
+@dataclass(frozen=True)
+class TaxRule:
+    """An event's tax: `rate` in percent; `inclusive` when its prices include the tax."""
+
+    rate: Decimal = ZERO
+    inclusive: bool = False
+
+    def on(self, amount: Decimal) -> Decimal:
+        """The tax of `amount` (after discounts), rounded once: `rate` percent of it when
+        prices exclude tax, the part of it that is tax when they include it."""
+        rate = max(self.rate, ZERO)
+        if rate == 0 or amount <= 0:
+            return ZERO
+        if self.inclusive:
+            return money(amount * rate / (HUNDRED + rate))
+        return money(amount * rate / HUNDRED)
 
 
 @dataclass(frozen=True)
@@ -87,9 +113,11 @@ class LinePrice:
 @dataclass(frozen=True)
 class Price:
     lines: tuple[LinePrice, ...]
+    tax_rule: TaxRule = TaxRule()
 
     @property
     def subtotal(self) -> Decimal:
+        """The lines at their prices as listed (with tax when prices include it)."""
         return sum((line.ticket_price + line.sessions for line in self.lines), ZERO)
 
     @property
@@ -97,8 +125,19 @@ class Price:
         return sum((line.discount for line in self.lines), ZERO)
 
     @property
+    def tax(self) -> Decimal:
+        return self.tax_rule.on(self.subtotal - self.discount)
+
+    @property
     def total(self) -> Decimal:
-        return self.subtotal - self.discount
+        """What is paid: subtotal less discount, plus tax unless prices include it."""
+        after_discount = self.subtotal - self.discount
+        return after_discount if self.tax_rule.inclusive else after_discount + self.tax
+
+    @property
+    def line_taxes(self) -> list[Decimal]:
+        """Each line's part of `tax`, in proportion to the line; they add up to `tax`."""
+        return paid_shares(self.tax, [line.total for line in self.lines])
 
     @property
     def discounted_attendees(self) -> int:
@@ -107,10 +146,13 @@ class Price:
 
 
 def price_lines(
-    lines: list[Line], discount: Discount | None = None, group: Sequence[GroupTier] = ()
+    lines: list[Line],
+    discount: Discount | None = None,
+    group: Sequence[GroupTier] = (),
+    tax_rule: TaxRule | None = None,
 ) -> Price:
-    """Each attendee's ticket, discount and session fees, and the totals. With a team
-    rate (`group`) too, each attendee gets the better of it and the promo code, never
+    """Each attendee's ticket, discount and session fees, and the totals with tax. With a
+    team rate (`group`) too, each attendee gets the better of it and the promo code, never
     both; on a tie the team rate (which uses up nothing)."""
     priced = []
     for line in lines:
@@ -131,7 +173,7 @@ def price_lines(
                 discount_kind=kind,
             )
         )
-    return Price(lines=tuple(priced))
+    return Price(lines=tuple(priced), tax_rule=tax_rule or TaxRule())
 
 
 def paid_shares(paid: Decimal, prices: Sequence[Decimal]) -> list[Decimal]:

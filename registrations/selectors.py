@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 
+from finance.selectors import invoices_listed
 from registrations.models import (
     Attendee,
     Registration,
@@ -29,7 +30,8 @@ def registration_detail_queryset() -> QuerySet[Registration]:
                     ),
                 )
             ),
-        )
+        ),
+        Prefetch("invoices", queryset=invoices_listed()),
     )
 
 

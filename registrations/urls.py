@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from registrations import attendee_views, feeds, views, waitlist_views
+from registrations import attendee_views, billing_views, feeds, views, waitlist_views
 from registrations.privacy import views as privacy_views
 
 app_name = "registrations"
@@ -45,6 +45,7 @@ urlpatterns = [
         name="attendee_waitlist",
     ),
     path("<str:token>/cancel/", views.cancel, name="cancel"),
+    path("<str:token>/billing/", billing_views.billing_edit, name="billing"),
     path("<str:token>/calendar.ics", feeds.registration_calendar, name="calendar"),
     path(
         "<str:token>/personal-data.json",

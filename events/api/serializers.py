@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import MoneyField
+from config.money import money_amount
 from events.models import Event, GroupRate, Question, Session
 from events.selectors import Catalogue, SessionOffer, TicketOffer
 
@@ -55,7 +56,7 @@ class TicketOfferSerializer(serializers.Serializer):
             "id": ticket_type.id,
             "name": ticket_type.name,
             "description": ticket_type.description,
-            "price": f"{offer.price:.2f}",
+            "price": money_amount(offer.price),
             "currency": ticket_type.event.currency,
             "price_tier": offer.price_tier,
             "members_only": ticket_type.members_only,
@@ -76,7 +77,7 @@ def session_fields(session: Session) -> dict:
         "starts_at": event.local(session.starts_at).isoformat(),
         "ends_at": event.local(session.ends_at).isoformat(),
         "capacity": session.capacity,
-        "price": f"{session.price:.2f}",
+        "price": money_amount(session.price),
         "ce_credits": f"{session.ce_credits:.2f}",
         "selectable": session.selectable,
     }
@@ -101,6 +102,9 @@ class EventDetailSerializer(serializers.Serializer):
                 "registration_closes_at": _iso(event, event.registration_closes_at),
                 "substitution_deadline": _iso(event, event.substitution_deadline),
                 "cancellation_policy": event.cancellation_policy,
+                "tax_rate": f"{event.tax_rate:.2f}",
+                "tax_name": event.tax_name,
+                "prices_include_tax": event.prices_include_tax,
                 "ticket_types": [TicketOfferSerializer(t).data for t in catalogue.tickets],
                 "sessions": [SessionOfferSerializer(s).data for s in catalogue.sessions],
                 "questions": [question_fields(q) for q in event.questions.all() if q.is_active],
@@ -159,6 +163,18 @@ class EventInputSerializer(serializers.Serializer):
     refund_full_until = serializers.DateTimeField(required=False, allow_null=True)
     cancellation_fee = MoneyField(required=False)
     refund_none_after = serializers.DateTimeField(required=False, allow_null=True)
+    invoice_due_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
+    tax_rate = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+    tax_name = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    prices_include_tax = serializers.BooleanField(required=False)
+    invoice_issuer_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    invoice_issuer_address = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True
+    )
+    invoice_issuer_tax_id = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    invoice_bank_details = serializers.CharField(max_length=1000, required=False, allow_blank=True)
 
     def validate_currency(self, value: str) -> str:
         return value.upper()
@@ -218,8 +234,8 @@ class TicketTypeOutputSerializer(serializers.Serializer):
             "id": ticket_type.id,
             "name": ticket_type.name,
             "description": ticket_type.description,
-            "price": f"{ticket_type.price:.2f}",
-            "current_price": f"{ticket_type.price_at(now):.2f}",
+            "price": money_amount(ticket_type.price),
+            "current_price": money_amount(ticket_type.price_at(now)),
             "price_tier": tier.label(event.tzinfo) if tier else "",
             "currency": event.currency,
             "capacity": ticket_type.capacity,
@@ -228,7 +244,7 @@ class TicketTypeOutputSerializer(serializers.Serializer):
             "price_tiers": [
                 {
                     "name": t.name,
-                    "price": f"{t.price:.2f}",
+                    "price": money_amount(t.price),
                     "until": event.local(t.until).isoformat(),
                 }
                 for t in ticket_type.price_tiers.all()

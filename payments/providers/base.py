@@ -114,3 +114,8 @@ class PaymentProvider(Protocol):
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Verify and translate one webhook delivery. Raises SignatureInvalid."""
         ...
+
+    def fee(self, *, intent_ref: str) -> Decimal | None:
+        """What the provider kept of a succeeded payment (its fee), as it reports it;
+        None when it reports none. Raises ProviderError when it cannot be asked."""
+        ...

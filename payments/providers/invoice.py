@@ -38,3 +38,6 @@ class InvoiceProvider:
 
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         raise ProviderError("The invoice provider receives no webhooks.")
+
+    def fee(self, *, intent_ref: str) -> Decimal | None:
+        return None  # a bank transfer's charges are the bank's business, not recorded here

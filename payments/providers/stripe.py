@@ -134,6 +134,20 @@ class StripeProvider:
             message=error or obj.get("reason", "") or "",
         )
 
+    def fee(self, *, intent_ref: str) -> Decimal | None:
+        """Stripe's fee on the intent's charge, from its balance transaction."""
+        intent = self._raw(self._client.payment_intents.retrieve, intent_ref)
+        charge = intent.get("latest_charge")
+        if isinstance(charge, str):
+            charge = self._raw(self._client.charges.retrieve, charge)
+        transaction = (charge or {}).get("balance_transaction")
+        if isinstance(transaction, str):
+            transaction = self._raw(self._client.balance_transactions.retrieve, transaction)
+        if not transaction or transaction.get("fee") is None:
+            return None
+        currency = (transaction.get("currency") or intent.get("currency") or "usd").upper()
+        return from_minor_units(transaction["fee"], currency)
+
     # --- plumbing ---------------------------------------------------------------------
 
     def _call(self, method, *args) -> Intent:

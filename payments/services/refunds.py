@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from config.money import money_text
 from payments.errors import PaymentUnavailable
 from payments.models import Payment, Refund
 from payments.services.intents import payment_cancel
@@ -85,7 +86,11 @@ def _record_organizer_refund(
     amount = refundable if amount is None else amount
     if amount <= 0 or amount > refundable:
         raise ValidationError(
-            {"amount": [f"Between 0.01 and {max(refundable, 0):.2f} {registration.currency}."]}
+            {
+                "amount": [
+                    f"Between 0.01 and {money_text(max(refundable, 0), registration.currency)}."
+                ]
+            }
         )
     refunds = _record_across_payments(registration, amount, reason)
     if not refunds:

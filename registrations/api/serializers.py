@@ -6,7 +6,10 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from config.api import InputSerializer, MoneyField
+from config.money import money_amount
 from events.models import Event
+from finance.billing import BillingInput
+from finance.selectors import invoices_data
 from registrations.models import Attendee, PaymentMethod, Profession, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.shares import attendee_amounts_paid
@@ -16,6 +19,21 @@ class BuyerSerializer(InputSerializer):
     first_name = serializers.CharField(max_length=100)
     last_name = serializers.CharField(max_length=100)
     email = serializers.EmailField(max_length=254)
+
+
+class BillingSerializer(InputSerializer):
+    """Billing details (finance.billing checks them, and which are required)."""
+
+    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
+    address_line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    address_line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    tax_id = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    po_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
 
 class CredentialsSerializer(InputSerializer):
@@ -55,11 +73,14 @@ class RegistrationInputSerializer(InputSerializer):
     promo_code = serializers.CharField(max_length=40, required=False, allow_blank=True)
     payment_method = serializers.ChoiceField(choices=PaymentMethod.choices, default="card")
     waitlist_offer = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    billing = BillingSerializer(required=False)
 
     def service_kwargs(self) -> dict:
         data = self.validated_data
         return {
-            "buyer": BuyerInput(**data["buyer"]),
+            "buyer": BuyerInput(
+                **data["buyer"], billing=BillingInput.from_dict(data.get("billing"))
+            ),
             "attendees": [
                 AttendeeInput(**{**a, "sessions": tuple(a.get("sessions", ()))})
                 for a in data["attendees"]
@@ -184,9 +205,7 @@ class PromoCodeSerializer(serializers.ModelSerializer):
 
 DISCOUNT_APPLIED = {"promo": "promo", "group": "group_rate"}
 
-
-def _money(value) -> str:
-    return f"{value:.2f}"
+_money = money_amount
 
 
 def registration_data(
@@ -224,6 +243,8 @@ def registration_data(
         "attendees": _attendees_data(registration, absolute),
         "manage_url": absolute(registration.get_absolute_url()),
         "calendar_url": absolute(registration.get_absolute_url() + "calendar.ics"),
+        "billing": registration.billing,
+        "invoices": invoices_data(registration, absolute),
         "receipt_url": document("receipt") if registration.amount_paid > 0 else None,
         "invoice_url": document("invoice") if registration.payment_method == "invoice" else None,
         "needs_attention": registration.needs_attention,
@@ -238,6 +259,7 @@ def _amounts(registration: Registration) -> dict:
     return {
         "subtotal": _money(registration.subtotal),
         "discount": _money(registration.discount),
+        "tax": _money(registration.tax),
         "total": _money(registration.total),
         "amount_paid": _money(registration.amount_paid),
         "amount_refunded": _money(registration.amount_refunded),

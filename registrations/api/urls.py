@@ -50,6 +50,11 @@ urlpatterns = [
         name="api-registration-card",
     ),
     path(
+        "registrations/<str:token>/billing/",
+        views.RegistrationBillingView.as_view(),
+        name="api-registration-billing",
+    ),
+    path(
         "registrations/<str:token>/cancel/",
         views.RegistrationCancelView.as_view(),
         name="api-registration-cancel",

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,6 +13,8 @@ from config.api import unpaginated
 from events.models import Event, TicketType
 from events.permissions import IsOrganizer, Perm, organizer_event
 from events.selectors import event_catalogue_cached_or_404
+from finance.billing import BillingInput
+from finance.services.billing import billing_change
 from payments.errors import PaymentUnavailable
 from payments.selectors import checkout_data
 from payments.services.checkout import payment_for_registration
@@ -82,6 +85,20 @@ class AttendeeDetailView(APIView):
         data = s.AttendeeChangeSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         attendee_change(attendee=attendee, **data.validated_data)
+        return Response(s.registration_data(registration_reloaded(registration), request))
+
+
+class RegistrationBillingView(APIView):
+    @extend_schema(request=s.BillingSerializer, responses=REGISTRATION_RESPONSE)
+    def patch(self, request: Request, token: str) -> Response:
+        """Change the billing details (fields given replace those stored). After an
+        invoice is issued, it is credited and a new one issued to the new details."""
+        registration = registration_or_404(token)
+        data = s.BillingSerializer(data=request.data)
+        if not data.is_valid():  # keys as in the registration body: billing.country
+            raise ValidationError({"billing": data.errors})
+        merged = {**registration.billing, **data.validated_data}
+        billing_change(registration=registration, billing=BillingInput.from_dict(merged))
         return Response(s.registration_data(registration_reloaded(registration), request))
 
 

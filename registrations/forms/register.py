@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from finance.billing import BillingInput, billing_check
 from registrations.forms.attendee import AttendeeDetailsForm
 from registrations.forms.base import PageForm
 from registrations.forms.menu import Menu, SessionOption, TicketOption, chosen_values
@@ -124,6 +125,72 @@ class BuyerForm(PageForm):
     )
 
 
+class BillingForm(PageForm):
+    """Billing details for the invoice: required (the first five) for payment by
+    invoice, optional for a card (then on the card's invoice too)."""
+
+    organization = forms.CharField(
+        label=_("Organization"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    email = forms.EmailField(
+        label=_("Accounts-payable email"),
+        max_length=254,
+        required=False,
+        help_text=_("Invoices, credit notes and payment reminders go here."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    address_line1 = forms.CharField(
+        label=_("Address"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
+    )
+    address_line2 = forms.CharField(
+        label=_("Address, line 2"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
+    )
+    city = forms.CharField(
+        label=_("City"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
+    )
+    region = forms.CharField(
+        label=_("State or region"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    country = forms.CharField(
+        label=_("Country code"),
+        max_length=2,
+        required=False,
+        help_text=_("Two letters, e.g. US, CA, GB."),
+        widget=forms.TextInput(attrs={"autocomplete": "country", "size": "3"}),
+    )
+    tax_id = forms.CharField(label=_("Tax id"), max_length=60, required=False)
+    po_number = forms.CharField(
+        label=_("Purchase order (PO) number"),
+        max_length=60,
+        required=False,
+        help_text=_("Printed on the invoice, if your organization needs one."),
+    )
+
+    def to_input(self) -> BillingInput:
+        return BillingInput.from_dict(self.cleaned_data)
+
+
 class OrderForm(PageForm):
     promo_code = forms.CharField(label=_("Promo code"), max_length=40, required=False)
     payment_method = forms.ChoiceField(
@@ -151,6 +218,7 @@ class RegistrationForms:
             form_kwargs={"menu": menu},
         )
         self.order = OrderForm(data, prefix="order", initial=initial.get("order"))
+        self.billing = BillingForm(data, prefix="billing", initial=initial.get("billing"))
         self.page_errors: list[str] = []
 
     @property
@@ -167,7 +235,21 @@ class RegistrationForms:
         return self.count < MAX_ATTENDEES
 
     def is_valid(self) -> bool:
-        results = [self.buyer.is_valid(), self.attendees.is_valid(), self.order.is_valid()]
+        results = [
+            self.buyer.is_valid(),
+            self.attendees.is_valid(),
+            self.order.is_valid(),
+            self.billing.is_valid(),
+        ]
+        if all(results):  # what an invoice needs, said before the review step
+            try:
+                billing_check(
+                    self.billing.to_input().cleaned(),
+                    required=self.order.cleaned_data["payment_method"] == PaymentMethod.INVOICE,
+                )
+            except ValidationError as exc:
+                self.add_service_errors(exc)
+                return False
         return all(results)
 
     @property
@@ -176,6 +258,7 @@ class RegistrationForms:
             self.page_errors
             or self.buyer.errors
             or self.order.errors
+            or self.billing.errors
             or self.attendees.non_form_errors()
             or any(form.errors for form in self.attendees.forms)
         )
@@ -194,6 +277,7 @@ class RegistrationForms:
                 "buyer": _values(self.buyer),
                 "attendees": people,
                 "order": _values(self.order),
+                "billing": _values(self.billing),
             },
         )
 
@@ -208,7 +292,7 @@ class RegistrationForms:
         """Keyword arguments of registration_create (besides the event)."""
         return {
             **self.preview_kwargs(),
-            "buyer": BuyerInput(**self.buyer.cleaned_data),
+            "buyer": BuyerInput(**self.buyer.cleaned_data, billing=self.billing.to_input()),
             "waitlist_offer": self.order.cleaned_data["waitlist_offer"],
         }
 
@@ -234,6 +318,9 @@ class RegistrationForms:
                     continue
             elif parts[0] == "buyer" and len(parts) == 2:
                 self.buyer.add_service_error(parts[1], messages)
+                continue
+            elif parts[0] == "billing" and len(parts) == 2:
+                self.billing.add_service_error(parts[1], messages)
                 continue
             elif len(parts) == 1 and key in self.order.fields:
                 self.order.add_service_error(key, messages)

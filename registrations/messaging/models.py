@@ -11,6 +11,7 @@ class Kind(models.TextChoices):
 
     ORDER_CONFIRMATION = "order_confirmation", _("Order confirmation and receipt (buyer)")
     INVOICE = "invoice", _("Registration reserved, invoice enclosed (buyer)")
+    INVOICE_REMINDER = "invoice_reminder", _("Unpaid invoice: reminder (billing email)")
     ATTENDEE_CONFIRMATION = "attendee_confirmation", _("Attendee confirmation with invite")
     SESSION_INVITE = "session_invite", _("Invite to a chosen session, or its cancellation")
     PAYMENT_FAILED = "payment_failed", _("Payment failed")

@@ -17,7 +17,6 @@ from registrations.messaging.models import Kind, OutboxMessage
 from registrations.messaging.outbox import outbox_enqueue, outbox_enqueue_new
 from registrations.models import (
     Attendee,
-    PaymentMethod,
     Registration,
     SessionChoice,
     SessionWaitlistEntry,
@@ -28,14 +27,13 @@ from registrations.models import (
 
 def notify_registration_created(*, registration: Registration, attendees: list[Attendee]) -> None:
     """What a registration just written tells: when free (confirmed at once) its
-    confirmations, when paid by invoice the invoice; by card nothing until it is paid.
+    confirmations; otherwise nothing yet (an invoice is sent with its number,
+    notify_invoice_issued; a card payment's confirmation once it is paid).
 
     `attendees` are its rows, with their choices. Every notice names rows created in this
     same transaction, so none can exist yet: they are written in one statement."""
     if registration.status == Registration.Status.CONFIRMED:
         outbox_enqueue_new(_confirmation_notices(registration, attendees))
-    elif registration.payment_method == PaymentMethod.INVOICE:
-        outbox_enqueue_new([_invoice_notice(registration)])
 
 
 def notify_registration_confirmed(*, registration: Registration, resend: bool = False) -> None:
@@ -101,13 +99,41 @@ def _session_invite_notice(
     }
 
 
-def _invoice_notice(registration: Registration) -> dict:
-    return {
-        "kind": Kind.INVOICE,
-        "to_email": registration.buyer_email,
-        "registration": registration,
-        "dedupe_key": f"invoice:{registration.pk}",
-    }
+def notify_invoice_issued(*, registration: Registration) -> None:
+    """The invoice of a registration held until it is paid: to the buyer, and to the
+    accounts-payable email of the billing details when it is another. Written in the
+    transaction that issues the invoice, once per registration (the caller holds its
+    row and checks it had none): one statement, one task."""
+    notices = [
+        {
+            "kind": Kind.INVOICE,
+            "to_email": registration.buyer_email,
+            "registration": registration,
+            "dedupe_key": f"invoice:{registration.pk}",
+        }
+    ]
+    accounts_payable = registration.billing.get("email", "")
+    if accounts_payable and accounts_payable != registration.buyer_email:
+        notices.append(
+            notices[0]
+            | {"to_email": accounts_payable, "dedupe_key": f"invoice:{registration.pk}:ap"}
+        )
+    outbox_enqueue_new(notices)
+
+
+def notify_invoice_reminder(
+    *, registration: Registration, invoice_id: int, number: str, due_date: str, stage: str
+) -> bool:
+    """Remind the billing email (else the buyer) of an unpaid invoice: `stage` "before"
+    its due date or "due" on it; once per invoice and stage. Returns whether queued now."""
+    message = outbox_enqueue(
+        kind=Kind.INVOICE_REMINDER,
+        to_email=registration.billing.get("email") or registration.buyer_email,
+        registration=registration,
+        context={"number": number, "due_date": due_date, "stage": stage},
+        dedupe_key=f"invoice_reminder:{invoice_id}:{stage}",
+    )
+    return message is not None
 
 
 def notify_registration_cancelled(

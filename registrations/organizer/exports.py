@@ -27,6 +27,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from config.money import money_amount
 from events.models import Event, Session
 from events.questions import answer_text
 from registrations.organizer.selectors import (
@@ -61,7 +62,7 @@ def csv_cell(value, tz: ZoneInfo) -> str | Decimal | int:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
-        return f"{value:.2f}"
+        return money_amount(value)
     if isinstance(value, int | float):
         return value
     return neutralise(str(value))

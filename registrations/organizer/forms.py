@@ -103,6 +103,29 @@ class RefundForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=200)
 
 
+class MarkPaidForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount received"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("Leave empty for the whole amount due; less records a partial payment."),
+    )
+    paid_at = forms.DateField(
+        label=_("Received on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        help_text=_("e.g. bank transfer reference, cheque number"),
+    )
+
+
 class SubstituteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)

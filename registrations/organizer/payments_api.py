@@ -1,8 +1,11 @@
 """Organizer API on a registration's money: refunds, invoices marked paid. Each answers
 with the registration; the services write the audit log."""
 
+from datetime import date, datetime
+
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -55,11 +58,47 @@ class OrganizerRefundView(APIView):
         return _answer(registration, request)
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class PaidAtField(serializers.Field):
+    """A date ("2027-03-01": that day, event time) or an ISO 8601 datetime."""
+
+    default_error_messages = {"invalid": "Use a date (YYYY-MM-DD) or an ISO 8601 datetime."}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and len(data) == 10:
+            try:
+                return date.fromisoformat(data)
+            except ValueError:
+                self.fail("invalid")
+        return serializers.DateTimeField().to_internal_value(data)
+
+    def to_representation(self, value):
+        return value.isoformat()
+
+
+class MarkPaidInputSerializer(serializers.Serializer):
+    amount = MoneyField(required=False, max_digits=12)
+    paid_at = PaidAtField(required=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
 class OrganizerMarkPaidView(APIView):
     permission_classes = [IsOrganizer]
 
-    @extend_schema(request=None, responses=REGISTRATION)
+    @extend_schema(request=MarkPaidInputSerializer, responses=REGISTRATION)
     def post(self, request: Request, reference: str) -> Response:
+        """Record a payment received: `amount` (default: all that is due), `paid_at` (a
+        date, or a datetime; default now), `note`. Confirmed once fully paid."""
         registration = organizer_registration_or_404(request, reference)
-        invoice_mark_paid(registration=registration)
+        data = MarkPaidInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        paid_at = data.validated_data.get("paid_at")
+        if isinstance(paid_at, date) and not isinstance(paid_at, datetime):
+            paid_at = registration.event.start_of(paid_at)
+        invoice_mark_paid(
+            registration=registration,
+            amount=data.validated_data.get("amount"),
+            paid_at=paid_at,
+            note=data.validated_data.get("note", ""),
+        )
         return _answer(registration, request)

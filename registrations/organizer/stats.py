@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncDate
 
+from config.money import money_amount
 from events.inventory import SeatsTaken, seats_left
 from events.models import Event
 from registrations.capacity import count_seats
@@ -25,7 +26,7 @@ CENT = Decimal("0.01")
 
 
 def _money(amount: Decimal) -> str:
-    return f"{amount.quantize(CENT):.2f}"
+    return money_amount(amount)
 
 
 def _by_status(rows) -> dict:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from registrations.organizer import setup_views, team_views, views
+from registrations.organizer import finance_views, setup_views, team_views, views
 
 app_name = "organizer"
 
@@ -32,4 +32,5 @@ urlpatterns = [
     path("events/<slug:slug>/team-rates/", setup_views.team_rates_page, name="team_rates"),
     path("events/<slug:slug>/emails/", setup_views.email_texts_page, name="email_texts"),
     path("members/", setup_views.members_page, name="members"),
+    path("events/<slug:slug>/finance/", finance_views.finance_page, name="finance"),
 ]

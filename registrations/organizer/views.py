@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
+from config.money import money_text
 from events.models import Event
 from events.permissions import (
     Perm,
@@ -40,6 +41,7 @@ from registrations.organizer import charts, selectors
 from registrations.organizer.forms import (
     AttendeeFilterForm,
     CheckInForm,
+    MarkPaidForm,
     RefundForm,
     SubstituteForm,
 )
@@ -236,7 +238,9 @@ def registration_detail(request: HttpRequest, slug: str, reference: str) -> Http
         and status != Registration.Status.CONFIRMED
         and registration.status != Registration.Status.CANCELLED,
         "can_cancel": event.can["registrations"] and registration.holds_seats,
+        "payments": registration.payments.filter(status="succeeded").order_by("succeeded_at"),
         "refund_form": RefundForm(),
+        "mark_paid_form": MarkPaidForm(prefix="paid"),
         "attendees": attendees,
     }
     return render(request, "registrations/organizer/registration.html", context)
@@ -265,15 +269,23 @@ def _refund(registration: Registration, amount, reason: str) -> str:
         amount=amount,
         reason=reason or _("Refunded by the organizer"),
     )
-    return _("Refund of %(amount)s %(currency)s recorded.") % {
-        "amount": f"{refund.amount:.2f}",
-        "currency": registration.currency,
+    return _("Refund of %(amount)s recorded.") % {
+        "amount": money_text(refund.amount, registration.currency)
     }
 
 
-def _mark_paid(registration: Registration) -> str:
-    invoice_mark_paid(registration=registration)
-    return _("Invoice marked paid: the registration is confirmed.")
+def _mark_paid(registration: Registration, amount, paid_at, note: str) -> str:
+    registration = invoice_mark_paid(
+        registration=registration,
+        amount=amount,
+        paid_at=registration.event.start_of(paid_at) if paid_at else None,
+        note=note,
+    )
+    if registration.status == Registration.Status.CONFIRMED:
+        return _("Invoice paid in full: the registration is confirmed.")
+    return _("Payment recorded; %(amount)s is still due.") % {
+        "amount": money_text(registration.amount_due, registration.currency)
+    }
 
 
 def _resend(registration: Registration) -> str:
@@ -284,9 +296,8 @@ def _resend(registration: Registration) -> str:
 def _cancel(registration: Registration) -> str:
     registration = registration_cancel_with_refund(registration=registration)
     if registration.amount_refunded:
-        return _("Registration cancelled; %(amount)s %(currency)s refunded.") % {
-            "amount": f"{registration.amount_refunded:.2f}",
-            "currency": registration.currency,
+        return _("Registration cancelled; %(amount)s refunded.") % {
+            "amount": money_text(registration.amount_refunded, registration.currency)
         }
     return _("Registration cancelled.")
 
@@ -310,10 +321,11 @@ def registration_action(
         else:
             messages.error(request, _form_errors(form))
     elif action == "mark-paid":
-        _run(
-            request,
-            lambda: _mark_paid(registration),
-        )
+        form = MarkPaidForm(request.POST, prefix="paid")
+        if form.is_valid():
+            _run(request, lambda: _mark_paid(registration, **form.cleaned_data))
+        else:
+            messages.error(request, _form_errors(form))
     elif action == "cancel":
         _run(
             request,

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from config.money import money_amount
 from payments.models import Payment, Refund
 from registrations.messaging.models import OutboxMessage
 from registrations.models import (
@@ -72,7 +73,7 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def _money(value: Decimal) -> str:
-    return f"{value:.2f}"
+    return money_amount(value)
 
 
 def _session_ref(session) -> dict | None:

@@ -2,12 +2,15 @@
 
 from dataclasses import dataclass, field
 
+from finance.billing import BillingInput
+
 
 @dataclass(frozen=True)
 class BuyerInput:
     first_name: str
     last_name: str
     email: str
+    billing: BillingInput = field(default_factory=BillingInput)
 
 
 @dataclass(frozen=True)

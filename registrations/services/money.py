@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from finance.services.issuing import invoices_settle
 from registrations.errors import InvalidState
 from registrations.messaging.notify import notify_registration_cancelled
 from registrations.models import ZERO, Registration
@@ -58,6 +59,7 @@ def registration_record_refund(*, registration_id: int, amount: Decimal) -> Regi
             registration.cancelled_at = timezone.now()
             fields.append("cancelled_at")
     registration.save(update_fields=fields)
+    invoices_settle(registration=registration, reason="Refund")
     if registration.status == Registration.Status.REFUNDED and was_confirmed:
         notify_registration_cancelled(
             registration=registration, was_confirmed=True, refund=registration.amount_refunded

@@ -1,12 +1,13 @@
 """Registration writes: create (price, capacity, hold), confirm, cancel, expire lapsed holds."""
 
+import logging
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from audit.services import audit_record
 from events.models import Event, Session, TicketType
 from events.questions import answers_clean
 from events.selectors import catalogue_forget_on_commit
+from finance.services.issuing import invoice_issue, invoice_issue_registered, invoices_settle
 from members.models import normalize_number
 from registrations.capacity import (
     check_capacity,
@@ -64,13 +66,13 @@ from registrations.services.promo import (
 from registrations.services.rules import (
     CATALOGUE_PREFETCH,
     check_buyer,
-    group_tiers_of,
     registration_price,
     registration_validate,
 )
 from registrations.services.waitlist import waitlist_offer_next, waitlist_offer_redeem
 
 REFERENCE_DRAWS = 5
+logger = logging.getLogger(__name__)
 
 
 def reference_prefix(event: Event) -> str:
@@ -115,7 +117,7 @@ def registration_create(
     prefetch_related_objects([event], *CATALOGUE_PREFETCH)
     ticket_types = {t.id: t for t in event.ticket_types.all()}
     sessions = {s.id: s for s in event.sessions.all()}
-    check_buyer(buyer)
+    check_buyer(buyer, payment_method=payment_method)
     registration_validate(
         attendees=attendees,
         ticket_types=ticket_types,
@@ -145,8 +147,15 @@ def registration_create(
             # A reference (five characters) already in use: draw again, from the start.
             if attempt == REFERENCE_DRAWS - 1:
                 raise
+    invoice = None
+    if payment_method == PaymentMethod.INVOICE:  # numbered apart: the event lock is not held
+        try:
+            invoice = invoice_issue_registered(registration=registration, attendees=rows)
+        except DatabaseError:  # registered all the same: the periodic sweep invoices it
+            logger.exception("invoice of %s not issued now", registration.reference)
     # The caller shows what was created: serve it from memory rather than reading it back.
     _attach(registration, "attendees", rows)
+    _attach(registration, "invoices", [invoice] if invoice else [])
     return registration
 
 
@@ -178,7 +187,7 @@ def _register(
         sessions=sessions,
         discount=discount,
         at=at,
-        group=group_tiers_of(event),
+        event=event,
     )
     promo_uses = promo_uses_wanted(promo=promo, price=price)
     if promo_uses:  # refused early, before writing, when it is used up already
@@ -248,9 +257,11 @@ def _save_registration(
         buyer_first_name=buyer.first_name.strip(),
         buyer_last_name=buyer.last_name.strip(),
         buyer_email=buyer.email.strip().lower(),
+        billing=buyer.billing.cleaned().as_dict(),
         currency=event.currency,
         subtotal=price.subtotal,
         discount=price.discount,
+        tax=price.tax,
         total=price.total,
         promo_code=promo,
         expires_at=None if free else hold_expiry(event=event, payment_method=payment_method, at=at),
@@ -317,7 +328,9 @@ def _attach(instance, relation: str, objects: list) -> None:
     queryset = getattr(instance, relation).all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    instance._prefetched_objects_cache = {relation: queryset}
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[relation] = queryset
 
 
 @transaction.atomic
@@ -346,6 +359,7 @@ def registration_confirm(
     registration.confirmed_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "amount_paid", "confirmed_at", "expires_at"])
+    invoice_issue(registration=registration, at=at)  # paid by card: its invoice now
     notify_registration_confirmed(registration=registration)
     return registration
 
@@ -408,6 +422,7 @@ def registration_cancel(
     registration.cancelled_at = at
     registration.expires_at = None
     registration.save(update_fields=["status", "cancelled_at", "expires_at"])
+    invoices_settle(registration=registration, reason="Cancellation", refund_to_come=refund)
     notify_registration_cancelled(
         registration=registration, was_confirmed=was_confirmed, refund=refund
     )
@@ -427,7 +442,11 @@ def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
     event_ids = set(lapsed.values_list("event_id", flat=True))
     for event_id in event_ids:
         with transaction.atomic():
+            invoiced = list(lapsed.filter(event_id=event_id, invoices__isnull=False).distinct())
             expired += lapsed.filter(event_id=event_id).update(status=Registration.Status.EXPIRED)
+            for registration in invoiced:  # unpaid by the due date: the invoice is void
+                registration.status = Registration.Status.EXPIRED
+                invoices_settle(registration=registration, reason="Unpaid by the due date")
             waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
     return expired
 

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 
 from events.models import Event, Question, Session, TicketType
 from events.questions import answers_clean
+from finance.billing import billing_check
 from registrations.ce.credentials import clean_credentials
 from registrations.errors import SessionClash
 from registrations.models import PaymentMethod, Profession
-from registrations.pricing import Discount, GroupTier, Line, Price, price_lines
+from registrations.pricing import Discount, GroupTier, Line, Price, TaxRule, price_lines
 from registrations.services.inputs import AttendeeInput, BuyerInput
 
 MAX_ATTENDEES = 50
@@ -26,16 +27,20 @@ CATALOGUE_PREFETCH = (
 )
 
 
-def check_buyer(buyer: BuyerInput) -> None:
-    errors = {
-        f"buyer.{name}": [
-            "Contains a character that is not allowed."
-            if "\x00" in value
-            else f"At most {BUYER_TEXT_LIMITS[name]} characters."
-        ]
-        for name, value in vars(buyer).items()
-        if len(value) > BUYER_TEXT_LIMITS[name] or "\x00" in value
-    }
+def check_buyer(buyer: BuyerInput, *, payment_method: str = PaymentMethod.CARD) -> None:
+    """The buyer's fields, and billing details: required (those an invoice needs) for
+    payment by invoice, checked when given for a card."""
+    errors: dict[str, list[str]] = {}
+    for name, limit in BUYER_TEXT_LIMITS.items():
+        value = getattr(buyer, name)
+        if "\x00" in value:
+            errors[f"buyer.{name}"] = ["Contains a character that is not allowed."]
+        elif len(value) > limit:
+            errors[f"buyer.{name}"] = [f"At most {limit} characters."]
+    try:
+        billing_check(buyer.billing.cleaned(), required=payment_method == PaymentMethod.INVOICE)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -66,10 +71,11 @@ def registration_price(
     sessions: dict[int, Session],
     discount: Discount | None,
     at: datetime,
-    group: tuple[GroupTier, ...] = (),
+    event: Event,
 ) -> Price:
     """Each attendee's ticket at the tier in force at `at`, session fees, the discount or
-    the team rate (`group`, group_tiers_of), whichever is better for each attendee."""
+    the event's team rate (group_tiers_of), whichever is better for each attendee, and the
+    event's tax."""
     return price_lines(
         [
             Line(
@@ -80,7 +86,8 @@ def registration_price(
             for a in attendees
         ],
         discount,
-        group,
+        group_tiers_of(event),
+        event_tax_rule(event),
     )
 
 
@@ -95,6 +102,10 @@ def group_tiers_of(event: Event) -> tuple[GroupTier, ...]:
         )
         for rate in event.group_rates.all()
     )
+
+
+def event_tax_rule(event: Event) -> TaxRule:
+    return TaxRule(rate=event.tax_rate, inclusive=event.prices_include_tax)
 
 
 def _validate_fields(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("config", "events", "registrations", "payments", "audit")
+APPS = ("config", "events", "registrations", "payments", "audit", "members", "finance")
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,11 @@ def test_the_page_and_the_api_record_the_same_refund(api, client, organizer_api,
         recorded(by_page["reference"])
         == recorded(by_api["reference"])
         == [
-            ("mark_paid", {"amount": "100.00", "currency": "USD"}, organizer),
+            (
+                "mark_paid",
+                {"amount": "100.00", "currency": "USD", "note": "", "amount_due": "0.00"},
+                organizer,
+            ),
             ("refund", {"amount": "40.00", "currency": "USD"}, organizer),
         ]
     )

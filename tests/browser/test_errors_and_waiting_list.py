@@ -57,7 +57,7 @@ def test_form_mistakes_are_marked_announced_and_put_right(page, live_server, aud
     page.get_by_role("button", name="Review price and details").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your registration")
-    expect(page.locator("tr.total")).to_contain_text("1490.00 USD")  # member 1195 + 295
+    expect(page.locator("tr.total")).to_contain_text("1,490.00 USD")  # member 1195 + 295
 
 
 def test_sold_out_ticket_offers_the_waiting_list(page, live_server, api, audit, shoot):

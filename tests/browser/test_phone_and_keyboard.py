@@ -134,7 +134,7 @@ def test_register_and_pay_with_the_keyboard_alone(page, live_server, audit, shoo
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your registration")
-    expect(page.locator("tr.total")).to_contain_text("1490.00 USD")
+    expect(page.locator("tr.total")).to_contain_text("1,490.00 USD")
     tab_to(page, page.get_by_role("button", name="Confirm registration"))
     page.keyboard.press("Enter")
 

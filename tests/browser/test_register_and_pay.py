@@ -72,7 +72,7 @@ def test_team_of_two_registers_reviews_confirms_and_pays_by_card(page, live_serv
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Review your registration")
     # 2 × (1195.00 early-bird ticket + 295.00 workshop)
-    expect(page.locator("tr.total")).to_contain_text("2980.00 USD")
+    expect(page.locator("tr.total")).to_contain_text("2,980.00 USD")
     expect(page.get_by_role("row", name="Grace Hopper")).to_contain_text("Workshop A")
     expect(page.get_by_role("row", name="Mary Seacole")).to_contain_text("Workshop B")
     expect(page.get_by_role("heading", name="Mary Seacole")).to_be_visible()
@@ -92,7 +92,7 @@ def test_team_of_two_registers_reviews_confirms_and_pays_by_card(page, live_serv
     fill_card(page)
     audit(page, "card page")
     shoot(page, "card-page")
-    page.get_by_role("button", name="Pay 2980.00 USD").click()
+    page.get_by_role("button", name="Pay 2,980.00 USD").click()
 
     page.wait_for_url(live_server.url + registration.get_absolute_url())
     expect(page.get_by_role("status")).to_contain_text("your registration is confirmed")
@@ -170,7 +170,7 @@ def test_attendee_swaps_workshop_downloads_invite_and_cancels_with_refund(
 
     page.get_by_role("link", name="Cancel this registration").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Cancel registration")
-    expect(page.get_by_text("Cancelling now refunds 2980.00 USD")).to_be_visible()
+    expect(page.get_by_text("Cancelling now refunds 2,980.00 USD")).to_be_visible()
     audit(page, "cancel confirmation")
     shoot(page, "cancel-confirmation")
     page.get_by_role("button", name="Yes, cancel the registration").click()

@@ -270,8 +270,10 @@ def test_invoice_registration_gets_the_invoice_email(
     paid = TicketTypeFactory(event=event, price=Decimal("100.00"))
     with django_capture_on_commit_callbacks(execute=True):
         register(api, event, body(attendee(paid), payment_method="invoice"))
-    [message] = mail.outbox
-    assert message.to == ["buyer@example.org"] and "invoice" in message.body.lower()
+    # The buyer, and the accounts-payable email of the billing details.
+    to_buyer, to_accounts = mail.outbox
+    assert to_buyer.to == ["buyer@example.org"] and "invoice" in to_buyer.body.lower()
+    assert to_accounts.to == ["ap@mercy.example.org"] and to_accounts.body == to_buyer.body
 
 
 def test_waitlist_offer_is_emailed_with_its_private_link(

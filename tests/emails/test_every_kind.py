@@ -74,6 +74,29 @@ def test_an_invoice_registration_gets_its_invoice(api, event):
     assert "450.00 USD" in text
 
 
+@case(Kind.INVOICE_REMINDER)
+def test_an_unpaid_invoice_is_reminded_to_the_billing_email_before_and_on_its_due_date(
+    api, event, settings
+):
+    from finance.models import Invoice
+    from finance.services.reminders import invoices_remind_unpaid
+
+    settings.INVOICE_REMINDER_DAYS = 7
+    registration = registered(api, event, price="450.00", payment_method="invoice")
+    invoice = Invoice.objects.get(registration=registration)
+    due = registration.expires_at  # 30 days on: the event's invoice_due_days
+    assert invoices_remind_unpaid(now=due - timedelta(days=9)) == 0
+    assert invoices_remind_unpaid(now=due - timedelta(days=7)) == 1
+    assert invoices_remind_unpaid(now=due - timedelta(days=6)) == 0  # once
+    subject, text, _ = read(Kind.INVOICE_REMINDER, to="ap@mercy.example.org")
+    assert subject == f"Payment reminder: invoice {invoice.number}, Patient Safety Congress"
+    assert "450.00 USD still due" in text and "PO-4711" in text
+    assert invoices_remind_unpaid(now=due - timedelta(minutes=1)) == 1
+    assert invoices_remind_unpaid(now=due - timedelta(seconds=30)) == 0
+    assert f"Invoice {invoice.number} is due today" in read(Kind.INVOICE_REMINDER)[1]
+    assert invoices_remind_unpaid(now=due + timedelta(minutes=1)) == 0  # lapsed: no more
+
+
 @case(Kind.SESSION_INVITE)
 def test_each_chosen_session_gets_its_invite(api, event):
     workshop = SessionFactory(event=event, title="Root cause analysis")

@@ -17,6 +17,7 @@ from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.promo import promo_code_create
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.registrations.helpers import BILLING_INPUT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -36,7 +37,12 @@ def rush(event, make_attendee, promo_code: str = "") -> dict[str, int]:
             barrier.wait(timeout=30)
             registration_create(
                 event=event,
-                buyer=BuyerInput(first_name="B", last_name=str(n), email=f"b{n}@example.org"),
+                buyer=BuyerInput(
+                    billing=BILLING_INPUT,
+                    first_name="B",
+                    last_name=str(n),
+                    email=f"b{n}@example.org",
+                ),
                 attendees=_as_list(make_attendee(n)),
                 promo_code=promo_code,
             )

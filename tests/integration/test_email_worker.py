@@ -10,6 +10,7 @@ from registrations.services.registration import registration_create
 from tests.emails.helpers import invite_of, parse, parts, vevent
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
 from tests.integration.conftest import use_broker
+from tests.registrations.helpers import BILLING_INPUT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def register_free(event, ticket, n: int, sessions=()):
     return registration_create(
         event=event,
-        buyer=BuyerInput(first_name="B", last_name=str(n), email=f"buyer{n}@example.org"),
+        buyer=BuyerInput(
+            billing=BILLING_INPUT, first_name="B", last_name=str(n), email=f"buyer{n}@example.org"
+        ),
         attendees=[
             AttendeeInput(
                 ticket_type=ticket.id,

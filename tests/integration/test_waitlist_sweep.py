@@ -15,6 +15,7 @@ from registrations.services.registration import registration_cancel, registratio
 from registrations.services.waitlist import waitlist_join
 from tests.emails.helpers import parse, parts
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.registrations.helpers import BILLING_INPUT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -22,7 +23,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def register_free(event, ticket, email: str, sessions=()):
     return registration_create(
         event=event,
-        buyer=BuyerInput(first_name="B", last_name="N", email=f"buyer-{email}"),
+        buyer=BuyerInput(
+            billing=BILLING_INPUT, first_name="B", last_name="N", email=f"buyer-{email}"
+        ),
         attendees=[
             AttendeeInput(
                 ticket_type=ticket.id,

@@ -12,6 +12,7 @@ from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from tests.factories import SessionFactory, TicketTypeFactory
 from tests.organizer.test_exports import export_url, read_csv, read_xlsx
+from tests.registrations.helpers import BILLING_INPUT
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,9 @@ def group(event, ticket):
     people = [("Ann", ticket, (workshop.id,)), ("Bob", member, ()), ("Cy", ticket, ())]
     return registration_create(
         event=event,
-        buyer=BuyerInput(first_name="Ada", last_name="Ng", email="ada@example.org"),
+        buyer=BuyerInput(
+            billing=BILLING_INPUT, first_name="Ada", last_name="Ng", email="ada@example.org"
+        ),
         attendees=[
             AttendeeInput(
                 ticket_type=ticket_type.id,

@@ -104,6 +104,14 @@ class FakeProvider:
             currency=event["currency"],
         )
 
+    def fee(self, *, intent_ref: str) -> Decimal | None:
+        """2.9% + 0.30 of a succeeded payment, as card processors charge."""
+        self._called("fee")
+        intent = server.intents[intent_ref]
+        if intent["status"] != "succeeded":
+            return None
+        return (intent["amount"] * Decimal("0.029") + Decimal("0.30")).quantize(Decimal("0.01"))
+
     @staticmethod
     def _called(method: str) -> None:
         outside_transactions()  # a provider is never called inside a database transaction

@@ -2,6 +2,8 @@
 
 from itertools import count
 
+from finance.billing import BillingInput
+
 _seq = count(1)
 
 
@@ -19,12 +21,32 @@ def attendee(ticket_type, sessions=(), **overrides) -> dict:
     } | overrides
 
 
+BILLING = {
+    "organization": "Mercy General Hospital",
+    "email": "ap@mercy.example.org",
+    "address_line1": "1 Hospital Way",
+    "city": "Boston",
+    "region": "MA",
+    "postal_code": "02115",
+    "country": "US",
+    "po_number": "PO-4711",
+}
+
+
+# The same, as the registration services take them.
+BILLING_INPUT = BillingInput(**BILLING)
+
+
 def body(*attendees: dict, **overrides) -> dict:
-    return {
+    """A registration body; paid by invoice, with billing details unless given."""
+    data = {
         "buyer": {"first_name": "Ada", "last_name": "Ng", "email": "buyer@example.org"},
         "attendees": list(attendees),
         "payment_method": "card",
     } | overrides
+    if data["payment_method"] == "invoice" and "billing" not in overrides:
+        data["billing"] = BILLING
+    return data
 
 
 def register(client, event, payload):

@@ -12,6 +12,7 @@ from registrations.models import Attendee, PromoCode, Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
+from tests.registrations.helpers import BILLING_INPUT
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +81,9 @@ def ticket(event):
 def make_registration(event, ticket, sessions=()) -> Registration:
     return registration_create(
         event=event,
-        buyer=BuyerInput(first_name="Ada", last_name="Ng", email="ada@example.org"),
+        buyer=BuyerInput(
+            billing=BILLING_INPUT, first_name="Ada", last_name="Ng", email="ada@example.org"
+        ),
         attendees=[
             AttendeeInput(
                 ticket_type=ticket.id,
@@ -110,7 +113,7 @@ def test_a_group_of_two_registers_through_add_review_and_confirm(client, event, 
     html = review.content.decode()
     assert review.status_code == 200
     assert "Confirm registration" in html
-    assert "1000.00 USD" in html
+    assert "1,000.00 USD" in html
 
     confirmed = client.post(register_url(event), hidden_fields(html) | {"action": "confirm"})
     registration = Registration.objects.get()

@@ -21,7 +21,7 @@ from registrations.services.promo import promo_uses_count
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, TicketTypeFactory
 from tests.organizer.helpers import make_registration
-from tests.registrations.helpers import attendee, body, register
+from tests.registrations.helpers import BILLING_INPUT, attendee, body, register
 from tests.registrations.test_pages import form_data, person, register_url
 
 # A local Stripe server answers the card payments that registering starts.
@@ -213,7 +213,9 @@ def test_the_admin_lists_uses_counted_in_attendees(admin_client, api, event, tic
 def _order(ticket, people: int) -> dict:
     n = next(_orders)
     return {
-        "buyer": BuyerInput(first_name="B", last_name="N", email=f"buyer{n}@example.org"),
+        "buyer": BuyerInput(
+            billing=BILLING_INPUT, first_name="B", last_name="N", email=f"buyer{n}@example.org"
+        ),
         "attendees": [
             AttendeeInput(
                 ticket_type=ticket.id,

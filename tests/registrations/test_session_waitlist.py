@@ -14,7 +14,7 @@ from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from registrations.services.waitlist import waitlist_join
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
-from tests.registrations.helpers import attendee, body, register, run_beat_schedule
+from tests.registrations.helpers import BILLING_INPUT, attendee, body, register, run_beat_schedule
 
 pytestmark = pytest.mark.django_db
 Status = SessionWaitlistEntry.Status
@@ -208,7 +208,9 @@ def test_a_seat_freed_by_a_lapsed_hold_is_offered_by_the_periodic_tasks(
 ):
     unpaid = registration_create(  # pending payment: its hold takes the workshop's seat
         event=event,
-        buyer=BuyerInput(first_name="B", last_name="N", email="b@example.org"),
+        buyer=BuyerInput(
+            billing=BILLING_INPUT, first_name="B", last_name="N", email="b@example.org"
+        ),
         attendees=[
             AttendeeInput(
                 ticket_type=TicketTypeFactory(event=event, price=Decimal("100.00")).id,

@@ -16,6 +16,7 @@ Builder = Callable[[OutboxMessage], Email]
 BUILDERS: dict[str, Builder] = {
     Kind.ORDER_CONFIRMATION: buyer.order_confirmation,
     Kind.INVOICE: buyer.invoice,
+    Kind.INVOICE_REMINDER: buyer.invoice_reminder,
     Kind.PAYMENT_FAILED: buyer.payment_failed,
     Kind.HOLD_EXPIRING: buyer.hold_expiring,
     Kind.LATE_PAYMENT_REFUNDED: buyer.late_payment_refunded,

@@ -1,10 +1,13 @@
 """Emails to the buyer: the order, the invoice, payment trouble, cancellation."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from finance.selectors import open_invoice
 from registrations import invites
 from registrations.messaging.builders.common import (
     event_details,
@@ -13,7 +16,7 @@ from registrations.messaging.builders.common import (
     url,
     when_text,
 )
-from registrations.messaging.email import Calendar, Email
+from registrations.messaging.email import Calendar, Email, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import Registration
 
@@ -28,7 +31,24 @@ def _order_summary(registration: Registration) -> list[tuple[str, str]]:
         for a in registration.attendees.select_related("ticket_type")
     ]
     details = [(_("Reference"), registration.reference), *event_details(registration.event)]
-    return [*details, *lines, (_("Total"), money(registration.total, currency))]
+    return [*details, *lines, *amount_rows(registration)]
+
+
+def amount_rows(registration: Registration) -> list[tuple[str, str]]:
+    """Subtotal, discount and tax (those there are), and the total."""
+    currency, event = registration.currency, registration.event
+    rows = []
+    if registration.discount or registration.tax:
+        rows.append((_("Subtotal"), money(registration.subtotal, currency)))
+    if registration.discount:
+        rows.append((_("Discount"), money(-registration.discount, currency)))
+    if registration.tax:
+        name = event.tax_name or _("Tax")
+        label = _("%(tax)s included") % {"tax": name} if event.prices_include_tax else name
+        rows.append(
+            (f"{label} ({event.tax_rate.normalize():f}%)", money(registration.tax, currency))
+        )
+    return [*rows, (_("Total"), money(registration.total, currency))]
 
 
 def _discount_note(attendee) -> str:
@@ -85,12 +105,69 @@ def invoice(message: OutboxMessage) -> Email:
                 "ref": registration.reference,
             }
         ],
-        details=_order_summary(registration),
+        details=[*_invoice_number(registration), *_order_summary(registration)],
         actions=[
             (_("Manage your registration"), invites.manage_url(registration)),
             (_("Download the invoice"), url("payments:invoice", registration.token)),
         ],
     )
+
+
+def invoice_reminder(message: OutboxMessage) -> Email:
+    """To the billing email: an invoice still unpaid, before its due date or on it."""
+    registration = registration_of(message)
+    if registration.status != Registration.Status.PENDING_PAYMENT or not registration.amount_due:
+        raise NothingToSend("paid or no longer pending")
+    number, due = message.context.get("number", ""), message.context.get("due_date", "")
+    due_text = date_text(date.fromisoformat(due)) if due else "—"
+    if message.context.get("stage") == "due":
+        heading = _("Invoice %(number)s is due today") % {"number": number}
+    else:
+        heading = _("Invoice %(number)s is due on %(due)s") % {"number": number, "due": due_text}
+    organization = registration.billing.get("organization", "")
+    return Email(
+        subject=_("Payment reminder: invoice %(number)s, %(event)s")
+        % {"number": number, "event": registration.event.name},
+        heading=heading,
+        paragraphs=[
+            _(
+                "Our records show %(amount)s still due on invoice %(number)s for registration %(ref)s. Please pay by %(due)s, quoting the invoice number; the seats are released if it is not paid."
+            )
+            % {
+                "amount": money(registration.amount_due, registration.currency),
+                "number": number,
+                "ref": registration.reference,
+                "due": due_text,
+            },
+            _("If you have paid already, thank you: please disregard this reminder."),
+        ],
+        details=[
+            (_("Invoice"), number),
+            *([(_("Organization"), organization)] if organization else []),
+            *(
+                [(_("PO number"), registration.billing["po_number"])]
+                if registration.billing.get("po_number")
+                else []
+            ),
+            (_("Amount due"), money(registration.amount_due, registration.currency)),
+            (_("Due date"), due_text),
+        ],
+        actions=[
+            (
+                _("Download the invoice"),
+                f"{settings.SITE_URL}{reverse('finance:document', kwargs={'token': registration.token, 'number': number})}",
+            )
+        ],
+    )
+
+
+def date_text(day: date) -> str:
+    return f"{day:%B} {day.day}, {day:%Y}"
+
+
+def _invoice_number(registration: Registration) -> list[tuple[str, str]]:
+    invoice = open_invoice(registration)
+    return [(_("Invoice"), invoice.number)] if invoice else []
 
 
 def payment_failed(message: OutboxMessage) -> Email:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from config.money import money_text
 from events.calendar import event_location
 from events.models import Event
 from registrations.messaging.email import NothingToSend
@@ -16,7 +17,7 @@ from registrations.models import Attendee, Registration
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}"
+    return money_text(amount, currency)
 
 
 def when_text(event: Event, start: datetime, end: datetime | None = None) -> str:
