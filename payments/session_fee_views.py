@@ -38,11 +38,13 @@ def session_fee_pay(request: HttpRequest, token: str) -> HttpResponse:
     context = {"entry": entry, "provider": provider_for_method("card"), "payment": None}
     try:
         context["payment"] = session_fee_payment(entry=entry)
+        context["fee_due"] = context["payment"].amount
     except Conflict as exc:  # the offer lapsed, or the session clashes: said on the offer
         messages.error(request, exc.detail)
         return redirect(entry.get_absolute_url())
     except PaymentUnavailable as exc:
         context["error"] = exc.detail
+        context["fee_due"] = selectors.session_fee_due(entry=entry)
     return render(request, "payments/session_fee_pay.html", context)
 
 

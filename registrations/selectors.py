@@ -3,6 +3,7 @@
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
@@ -16,6 +17,7 @@ from registrations.models import (
     WaitlistEntry,
     live_registration_q,
 )
+from registrations.pricing import TaxRule
 
 
 def registration_detail_queryset() -> QuerySet[Registration]:
@@ -195,3 +197,21 @@ def session_waits_of(*, registration: Registration) -> dict[int, list[SessionWai
 def question_has_answers(question_id: int) -> bool:
     """Whether any attendee answered the question (answers are kept by question id)."""
     return Attendee.objects.filter(answers__has_key=str(question_id)).exists()
+
+
+def session_fee_due(*, entry: SessionWaitlistEntry) -> Decimal:
+    """What adding an offered session costs its registration: the session's fee, and the
+    tax the registration's total gains with it (tax rounded once, on the whole)."""
+    registration = entry.attendee.registration
+    return totals_with_fee(registration, entry.session.price)[2] - registration.total
+
+
+def totals_with_fee(registration: Registration, fee: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """The registration's subtotal, tax and total with one more fee, by pricing.Price's
+    rule: tax on the amount after discounts, added unless prices include it."""
+    event = registration.event
+    rule = TaxRule(rate=event.tax_rate, inclusive=event.prices_include_tax)
+    subtotal = registration.subtotal + fee
+    after_discount = subtotal - registration.discount
+    tax = rule.on(after_discount)
+    return subtotal, tax, after_discount if rule.inclusive else after_discount + tax

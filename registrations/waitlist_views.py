@@ -18,7 +18,10 @@ from registrations import selectors
 from registrations.forms.base import service_errors_to_form
 from registrations.forms.waitlist import SessionWaitlistForm, WaitlistJoinForm
 from registrations.models import SessionWaitlistEntry, WaitlistEntry
-from registrations.services.session_waitlist import session_offer_accept, session_waitlist_join
+from registrations.services.session_waitlist import (
+    session_offer_accept,
+    session_waitlist_join,
+)
 from registrations.services.waitlist import waitlist_join
 from registrations.views import conflict_context
 
@@ -128,6 +131,8 @@ def session_offer(request: HttpRequest, token: str) -> HttpResponse:
             # The offer went to the attendee: back to their own page, not the buyer's.
             return redirect(entry.attendee.get_absolute_url())
     context = {"entry": entry, "event": entry.attendee.registration.event, "conflict": conflict}
+    if entry.session.price > 0:
+        context["fee_due"] = selectors.session_fee_due(entry=entry)
     return render(
         request, "registrations/session_offer.html", context, status=409 if conflict else 200
     )

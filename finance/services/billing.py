@@ -4,12 +4,7 @@ from django.db import transaction
 
 from finance.billing import BillingInput, billing_check
 from finance.selectors import open_invoice
-from finance.services.issuing import (
-    credit_note_issue,
-    invoice_issue,
-    invoices_settle,
-    still_billed,
-)
+from finance.services.issuing import invoice_reissue, still_billed
 from registrations.errors import InvalidState
 from registrations.models import PaymentMethod, Registration
 
@@ -36,9 +31,5 @@ def billing_change(*, registration: Registration, billing: BillingInput) -> Regi
     registration.save(update_fields=["billing"])
     invoice = open_invoice(registration)
     if invoice is not None and still_billed(invoice) > 0:
-        credit_note_issue(
-            invoice=invoice, amount=still_billed(invoice), reason="Billing details changed"
-        )
-        invoice_issue(registration=registration)
-        invoices_settle(registration=registration, reason="Refund")
+        invoice_reissue(registration=registration, reason="Billing details changed")
     return registration

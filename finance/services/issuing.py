@@ -99,6 +99,19 @@ def invoices_settle(
     return credit_note_issue(invoice=invoice, amount=excess, reason=reason)
 
 
+def invoice_reissue(*, registration: Registration, reason: str) -> Invoice | None:
+    """What the registration is billed changed (its billing details, a session added):
+    the invoice in force stays as it was, credited in full, and a new one is issued for
+    what the registration now owes (its refunds credited again). Caller holds a
+    transaction (the registration's)."""
+    invoice = open_invoice(registration)
+    if invoice is not None and still_billed(invoice) > 0:
+        credit_note_issue(invoice=invoice, amount=still_billed(invoice), reason=reason)
+    issued = invoice_issue(registration=registration)
+    invoices_settle(registration=registration, reason="Refund")
+    return issued
+
+
 def still_billed(invoice: Invoice) -> Decimal:
     """The invoice's total less its credit notes."""
     credited = invoice.credit_notes.aggregate(total=Sum("total"))["total"] or ZERO

@@ -13,6 +13,7 @@ from payments.providers.base import Intent
 from payments.services.checkout import payment_attach_intent, payment_charge_card, payment_sync_one
 from registrations.errors import InvalidState
 from registrations.models import SessionWaitlistEntry
+from registrations.selectors import session_fee_due
 from registrations.services.session_waitlist import session_offer_check
 
 
@@ -45,7 +46,7 @@ def _claim(entry: SessionWaitlistEntry) -> Payment:
             registration=registration,
             session_offer=entry,
             provider=provider_for_method("card").name,
-            amount=entry.session.price,
+            amount=session_fee_due(entry=entry),
             currency=registration.currency,
         )
     return payment

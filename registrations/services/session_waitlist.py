@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from events.inventory import seats_left
 from events.models import Event, Session
+from finance.services.issuing import invoice_reissue
 from registrations.capacity import count_seats, lock_event
 from registrations.errors import AlreadyWaitlisted, InvalidState, SessionFull
 from registrations.messaging.notify import notify_session_waitlist_offer, notify_sessions_changed
@@ -29,6 +30,7 @@ from registrations.models import (
     live_offer_q,
 )
 from registrations.q_match import q_matches
+from registrations.selectors import totals_with_fee
 from registrations.services.rules import check_session_clashes
 
 Status = SessionWaitlistEntry.Status
@@ -164,8 +166,9 @@ def session_offer_check(*, entry: SessionWaitlistEntry, at: datetime | None = No
 def session_offer_redeem_paid(
     *, entry_id: int, amount: Decimal, at: datetime | None = None
 ) -> SessionChoice:
-    """The offered session's fee was paid (`amount`, the session's price): add it to the
-    attendee's choices and the fee to the registration's total and what it paid.
+    """The offered session's fee was paid (`amount`, `session_fee_due`): add it to the
+    attendee's choices, the fee (and its tax) to the registration's total, the amount to
+    what it paid; its invoice is credited and issued anew for the new total.
 
     The offer may have lapsed while the card was being paid: the session is still added
     when a seat is free for it. Raises InvalidState (used, withdrawn, registration no
@@ -179,11 +182,17 @@ def session_offer_redeem_paid(
     if entry.attendee.choices.filter(session=entry.session).exists():
         raise InvalidState(f"“{entry.session.title}” is already among the attendee's sessions.")
     choice = _redeem(entry, at)
-    registration = Registration.objects.select_for_update().get(pk=entry.attendee.registration_id)
-    registration.subtotal += choice.price
-    registration.total += choice.price
+    registration = (
+        Registration.objects.select_for_update()
+        .select_related("event")
+        .get(pk=entry.attendee.registration_id)
+    )
+    registration.subtotal, registration.tax, registration.total = totals_with_fee(
+        registration, choice.price
+    )
     registration.amount_paid += amount
-    registration.save(update_fields=["subtotal", "total", "amount_paid"])
+    registration.save(update_fields=["subtotal", "tax", "total", "amount_paid"])
+    invoice_reissue(registration=registration, reason="Session added")
     return choice
 
 

@@ -235,3 +235,38 @@ def test_the_webhook_alone_adds_the_paid_session(
     assert settled.exists()
     assert entry.status == Status.REDEEMED
     assert SessionChoice.objects.filter(session=workshop, attendee=entry.attendee).exists()
+
+
+def test_with_tax_the_fee_carries_its_tax_and_the_invoice_is_issued_anew(
+    api, client, stripe, django_capture_on_commit_callbacks
+):
+    """Prices exclude a 10% tax: the fee due is the session's price and its tax; the
+    invoice in force is credited in full and a new one bills the new total."""
+    event = EventFactory(capacity=100, tax_rate=Decimal("10.00"), tax_name="Sales tax")
+    workshop = SessionFactory(event=event, title="Simulation lab", capacity=1, price=FEE)
+    ticket = TicketTypeFactory(event=event, price=Decimal("450.00"))
+    waiting, entry = offer_to_second(
+        api, stripe, ticket, workshop, django_capture_on_commit_callbacks
+    )
+    assert Decimal(waiting["total"]) == Decimal("495.00")
+    [first] = waiting["invoices"]
+    assert Decimal(first["total"]) == Decimal("495.00")
+    page = client.get(f"/payments/session-offers/{entry.offer_token}/pay/").content.decode()
+    assert "Pay 104.50 USD" in page
+    answer = client.post(
+        f"/payments/session-offers/{entry.offer_token}/card/",
+        json.dumps({"payment_method": card_token(stripe)}),
+        content_type="application/json",
+    )
+    assert answer.json()["status"] == "succeeded", answer.json()
+    after = api.get(f"/api/v1/registrations/{waiting['token']}/").json()
+    assert (after["subtotal"], after["tax"], after["total"], after["amount_paid"]) == (
+        "545.00",
+        "54.50",
+        "599.50",
+        "599.50",
+    )
+    assert after["amount_due"] == "0.00"
+    kinds = [(i["kind"], i["total"], i["refers_to"]) for i in after["invoices"]]
+    assert ("credit_note", "-495.00", first["number"]) in kinds
+    assert ("invoice", "599.50", None) in kinds

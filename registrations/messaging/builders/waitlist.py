@@ -8,6 +8,7 @@ from registrations.messaging.builders.common import attendee_of, money, when_tex
 from registrations.messaging.email import Email, NothingToSend
 from registrations.messaging.models import OutboxMessage
 from registrations.models import SessionWaitlistEntry
+from registrations.selectors import session_fee_due
 
 
 def session_offer(message: OutboxMessage) -> Email:
@@ -27,7 +28,8 @@ def session_offer(message: OutboxMessage) -> Email:
     if session.room:
         details.append((_("Room"), session.room))
     if session.price > 0:
-        details.append((_("Fee"), money(session.price, attendee.registration.currency)))
+        due = session_fee_due(entry=entry)
+        details.append((_("Fee"), money(due, attendee.registration.currency)))
     return Email(
         subject=_("A seat is free for you: %(session)s") % {"session": session.title},
         heading=_("A seat in “%(session)s” is held for you") % {"session": session.title},
