@@ -167,6 +167,7 @@ def _sales(event: Event) -> dict:
     )
     codes = (
         attendees.filter(discount__gt=0)
+        .exclude(discount_kind="group")
         .values("registration__promo_code__code")
         .annotate(attendees=Count("id"), discounts=Sum("discount"))
         .order_by("registration__promo_code__code")
@@ -200,9 +201,30 @@ def _sales(event: Event) -> dict:
             }
             for row in codes
         ],
-        # Team rates discount attendees too once they exist (another branch); none yet.
-        "by_group_rate": [],
+        "by_group_rate": _by_group_rate(event, attendees),
     }
+
+
+def _by_group_rate(event: Event, attendees) -> list[dict]:
+    """Team-rate discounts by the tier that gave them: each attendee's stored discount
+    read as a percentage of their ticket, matched to the event's tier of that percentage
+    (`min_attendees` null when no tier gives it any more: the rates changed since)."""
+    tiers = {rate.percent_off: rate.min_attendees for rate in event.group_rates.all()}
+    rows: dict[Decimal, dict] = {}
+    team = attendees.filter(discount_kind="group", discount__gt=0, ticket_price__gt=0)
+    for ticket_price, discount in team.values_list("ticket_price", "discount"):
+        percent = (discount * 100 / ticket_price).quantize(Decimal("0.01"))
+        near = min(tiers, key=lambda p: abs(p - percent), default=None)
+        if near is not None and abs(near - percent) < Decimal("0.1"):
+            percent = near
+        row = rows.setdefault(
+            percent,
+            {"min_attendees": tiers.get(percent), "percent_off": percent, "attendees": 0,
+             "discounts": Decimal("0")},
+        )  # fmt: skip
+        row["attendees"] += 1
+        row["discounts"] += discount
+    return [rows[p] for p in sorted(rows)]
 
 
 def _grouped(rows: list[dict], key: str):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from events.models import GroupRate
 from finance.models import Invoice
 from registrations.models import PromoCode
 from tests.factories import SessionFactory
@@ -213,3 +214,21 @@ def test_the_register_and_the_report_read_the_same_number_of_queries_however_man
             api.post(f"/api/v1/registrations/{data['token']}/cancel/")  # a credit note too
         counts.append((queries(base), queries(f"{base}invoices.csv")))
     assert counts[0] == counts[1], counts
+
+
+def test_team_rate_and_promo_code_discounts_are_told_apart(api):
+    """A team of three gets the team rate (better than the code), a single attendee the
+    code: each discount is reported under what gave it, and they add up."""
+    event, ticket = priced_event()
+    rate = GroupRate.objects.create(event=event, min_attendees=3, percent_off=D("15"))
+    PromoCode.objects.create(event=event, code="MEMBER10", percent_off=D("10"))
+    team = [attendee(ticket) for _ in range(3)]
+    invoice_registration(api, event, *team, promo_code="MEMBER10")
+    invoice_registration(api, event, attendee(ticket), promo_code="MEMBER10")
+    report = organizer_for(event).get(f"/api/v1/organizer/events/{event.slug}/finance/").json()
+    assert report["by_group_rate"] == [
+        {"min_attendees": rate.min_attendees, "percent_off": "15.00", "attendees": 3,
+         "discounts": "225.00"},
+    ]  # fmt: skip
+    assert report["by_promo_code"] == [{"code": "MEMBER10", "attendees": 1, "discounts": "50.00"}]
+    assert report["discounts"] == "275.00"

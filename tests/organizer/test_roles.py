@@ -200,6 +200,7 @@ PAGE_ACTIONS = [
             "/organizer/events/congress/team/", {"username": "boss", "role": "viewer"}
         ),
     ),
+    ("finance page", Perm.MONEY, lambda c, s: c.get("/organizer/events/congress/finance/")),
     ("questions page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/questions/")),
     ("team rates page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/team-rates/")),
     ("email wording page", Perm.EVENT, lambda c, s: c.get("/organizer/events/congress/emails/")),
