@@ -13,6 +13,8 @@ import environ
 from django.core.signals import setting_changed
 from django.utils.csp import CSP
 
+from config.logging_settings import logging_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -430,33 +432,5 @@ HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 # tokens, email addresses and Stripe secrets redacted (config/logging.py).
 LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_id": {"()": "config.logging.RequestIdFilter"},
-        "redact": {"()": "config.logging.RedactFilter"},
-    },
-    "formatters": {
-        "json": {"()": "config.logging.JsonFormatter"},
-        "plain": {"()": "config.logging.PlainFormatter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
-            "filters": ["request_id", "redact"],
-        }
-    },
-    "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {
-        # Django's defaults print some of these with their own handlers (full paths,
-        # unredacted): everything goes through the one handler above instead.
-        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
-        "django.server": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
-        "django.db.backends": {"level": "WARNING"},
-        "axes.apps": {"level": "WARNING"},  # its start-up banner on every command
-        "gunicorn.error": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
-    },
-}
+LOGGING = logging_settings(log_format=LOG_FORMAT, level=LOG_LEVEL)
 STATICFILES_DIRS = [BASE_DIR / "static"]

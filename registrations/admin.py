@@ -24,7 +24,7 @@ from registrations.models import (
 )
 from registrations.services.attendees import attendee_update
 from registrations.services.promo import promo_uses_expression
-from registrations.services.registration import registration_resend_confirmation
+from registrations.services.upkeep import registration_resend_confirmation
 
 # What staff may correct in the admin: details that no rule depends on.
 ATTENDEE_EDITABLE = ["organization", "job_title", "dietary_needs", "accessibility_needs"]

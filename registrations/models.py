@@ -423,23 +423,6 @@ class CheckIn(models.Model):
         return f"{self.attendee} at {self.session or 'the door'}"
 
 
-class Attestation(models.Model):
-    """The attendee's own statement that they attended a session (for CE credit)."""
-
-    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attestations")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attestations")
-    attested_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["attested_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["attendee", "session"], name="attestation_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.attendee} attests {self.session}"
-
-
 class SeatTally(models.Model):
     """An upper bound of the seats an event's registrations take, kept so that a
     registration need not count them all under the event lock (registrations.capacity)."""
@@ -454,5 +437,7 @@ class SeatTally(models.Model):
         return f"Seats tallied for {self.event_id}"
 
 
-# Emails to send live with the rest of messaging; imported here so that Django finds the model.
+# Emails to send live with the rest of messaging, CE attestations with CE; imported here so
+# that Django finds the models.
+from registrations.ce.models import Attestation  # noqa: E402, F401
 from registrations.messaging.models import OutboxMessage  # noqa: E402, F401

@@ -7,7 +7,7 @@ happens and whom to tell.
 from celery import shared_task
 
 from registrations.messaging.notify import notify_expiring_holds, notify_reminders
-from registrations.services.registration import registrations_expire_lapsed
+from registrations.services.upkeep import registrations_expire_lapsed
 from registrations.services.waitlist import waitlist_offers_pass_on
 
 

@@ -48,7 +48,7 @@ from registrations.organizer.forms import (
 from registrations.organizer.services import AlreadyCheckedIn, check_in, session_check_in
 from registrations.organizer.stats import event_stats
 from registrations.services.attendees import attendee_change
-from registrations.services.registration import registration_resend_confirmation
+from registrations.services.upkeep import registration_resend_confirmation
 
 PAGE_SIZE = 50
 # What each action on a registration's page needs (events.permissions).

@@ -11,8 +11,6 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from audit.models import AuditEntry
-from audit.services import audit_record
 from events.models import Event, Session, TicketType
 from events.questions import answers_clean
 from events.selectors import catalogue_forget_on_commit
@@ -47,7 +45,6 @@ from registrations.models import (
     PromoCode,
     Registration,
     SessionChoice,
-    lapsed_hold_q,
     new_code,
 )
 from registrations.pricing import Discount, Price
@@ -428,37 +425,3 @@ def registration_cancel(
     )
     waitlist_offer_next(event=registration.event, at=at)
     return registration
-
-
-def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
-    """Record lapsed holds as `expired` and offer their seats to the waiting list.
-
-    Seats were already free from the instant each hold lapsed; this makes the status
-    stored match what readers see. Returns how many registrations expired.
-    """
-    at = at or timezone.now()
-    expired = 0
-    lapsed = Registration.objects.filter(lapsed_hold_q(at))
-    event_ids = set(lapsed.values_list("event_id", flat=True))
-    for event_id in event_ids:
-        with transaction.atomic():
-            invoiced = list(lapsed.filter(event_id=event_id, invoices__isnull=False).distinct())
-            expired += lapsed.filter(event_id=event_id).update(status=Registration.Status.EXPIRED)
-            for registration in invoiced:  # unpaid by the due date: the invoice is void
-                registration.status = Registration.Status.EXPIRED
-                invoices_settle(registration=registration, reason="Unpaid by the due date")
-            waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
-    return expired
-
-
-@transaction.atomic
-def registration_resend_confirmation(*, registration: Registration) -> None:
-    """Send the confirmation emails and invites again (an organizer's action).
-    Raises InvalidState unless the registration is confirmed."""
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.status != Registration.Status.CONFIRMED:
-        raise InvalidState("Only a confirmed registration has a confirmation to resend.")
-    notify_registration_confirmed(registration=registration, resend=True)
-    audit_record(
-        action=AuditEntry.Action.RESEND, event=registration.event, target=registration.reference
-    )

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from registrations.models import Registration
-from registrations.services.registration import registrations_expire_lapsed
+from registrations.services.upkeep import registrations_expire_lapsed
 from tests.finance.helpers import (
     attendee,
     invoice_registration,

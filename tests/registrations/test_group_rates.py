@@ -137,6 +137,7 @@ def test_the_buyers_email_says_which_discount_applied(organizer_api, api, event,
     from registrations.messaging.models import Kind, OutboxMessage
 
     rate(organizer_api, event, min_attendees=2, percent_off="10")
-    register(api, event, body(attendee(ticket), attendee(ticket), payment_method="invoice"))
-    mail = render(OutboxMessage.objects.get(kind=Kind.INVOICE))
+    made = register(api, event, body(attendee(ticket), attendee(ticket), payment_method="invoice"))
+    buyer = made.json()["buyer"]["email"]
+    mail = render(OutboxMessage.objects.get(kind=Kind.INVOICE, to_email=buyer))
     assert mail.body.count("450.00 USD (team rate)") == 2

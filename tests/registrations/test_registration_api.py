@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.models import Event
 from registrations.models import Attendee, PromoCode, Registration, WaitlistEntry
-from registrations.services.registration import registrations_expire_lapsed
+from registrations.services.upkeep import registrations_expire_lapsed
 from tests.factories import (
     EventFactory,
     MemberFactory,

@@ -33,7 +33,7 @@ tax_rules = st.builds(TaxRule, rate=rates, inclusive=st.booleans())
 
 @given(lines=lines, discount=discounts, rule=tax_rules)
 def test_lines_add_up_to_the_total(lines, discount, rule):
-    price = price_lines(lines, discount, rule)
+    price = price_lines(lines, discount, tax_rule=rule)
     lines_total = sum((line.total for line in price.lines), Decimal("0"))
     assert lines_total == price.subtotal - price.discount
     expected = lines_total if rule.inclusive else lines_total + price.tax
@@ -46,7 +46,7 @@ def test_lines_add_up_to_the_total(lines, discount, rule):
 
 @given(lines=lines, discount=discounts, rule=tax_rules)
 def test_tax_is_rounded_once_from_the_exact_figure(lines, discount, rule):
-    price = price_lines(lines, discount, rule)
+    price = price_lines(lines, discount, tax_rule=rule)
     base = price.subtotal - price.discount
     exact = base * rule.rate / (100 + rule.rate) if rule.inclusive else base * rule.rate / 100
     assert abs(price.tax - exact) <= Decimal("0.005")
@@ -55,8 +55,8 @@ def test_tax_is_rounded_once_from_the_exact_figure(lines, discount, rule):
 @given(lines=lines, discount=discounts, rate=rates)
 def test_inclusive_prices_keep_the_total_and_exclusive_add_the_tax(lines, discount, rate):
     without = price_lines(lines, discount)
-    inclusive = price_lines(lines, discount, TaxRule(rate=rate, inclusive=True))
-    exclusive = price_lines(lines, discount, TaxRule(rate=rate, inclusive=False))
+    inclusive = price_lines(lines, discount, tax_rule=TaxRule(rate=rate, inclusive=True))
+    exclusive = price_lines(lines, discount, tax_rule=TaxRule(rate=rate, inclusive=False))
     assert inclusive.total == without.total
     assert exclusive.total == without.total + exclusive.tax
     assert inclusive.tax <= exclusive.tax
@@ -68,12 +68,14 @@ def test_a_known_case_half_a_cent_rounds_up_once():
     price = price_lines(
         [Line(ticket_type_id=1, ticket_price=Decimal("33.33"))] * 3,
         None,
-        TaxRule(rate=Decimal("7.5")),
+        tax_rule=TaxRule(rate=Decimal("7.5")),
     )
     assert price.tax == Decimal("7.50")
     assert price.total == Decimal("107.49")
     assert price.line_taxes == [Decimal("2.50"), Decimal("2.50"), Decimal("2.50")]
     inclusive = price_lines(
-        [Line(ticket_type_id=1, ticket_price=Decimal("119.00"))], None, TaxRule(Decimal("19"), True)
+        [Line(ticket_type_id=1, ticket_price=Decimal("119.00"))],
+        None,
+        tax_rule=TaxRule(Decimal("19"), True),
     )
     assert (inclusive.tax, inclusive.total) == (Decimal("19.00"), Decimal("119.00"))
