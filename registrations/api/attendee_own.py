@@ -33,8 +33,8 @@ def attendee_own_data(attendee: Attendee, request: Request) -> dict:
     registration = attendee.registration
     event = registration.event
     own = s.attendee_data(attendee, event, amount_paid=registration.amount_paid)
-    for money_field in ("price", "amount_paid"):  # the group's money is the buyer's
-        own.pop(money_field)
+    for money_field in ("price", "discount", "discount_applied", "amount_paid"):
+        own.pop(money_field)  # the group's money is the buyer's
     url = request.build_absolute_uri(attendee.get_absolute_url())
     return {
         **own,

@@ -1,18 +1,20 @@
 """What continuing education keeps of its own: attendees' attestations (registered with
-the app's models by registrations/models.py)."""
+the app's models by registrations/models.py, which imports this module: so the models
+it points to are named, not imported)."""
 
 from django.db import models
 from django.utils import timezone
-
-from events.models import Session
-from registrations.models import Attendee
 
 
 class Attestation(models.Model):
     """The attendee's own statement that they attended a session (for CE credit)."""
 
-    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="attestations")
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attestations")
+    attendee = models.ForeignKey(
+        "registrations.Attendee", on_delete=models.CASCADE, related_name="attestations"
+    )
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.CASCADE, related_name="attestations"
+    )
     attested_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

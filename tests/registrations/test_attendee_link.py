@@ -58,6 +58,7 @@ def test_an_attendee_reads_only_herself(api, group):
     for stranger in ("omar@example.org", "pia@example.org", "buyer@example.org", data["token"]):
         assert stranger not in body_text
     assert "total" not in me and "attendees" not in me and "buyer" not in me
+    assert not {"price", "discount", "amount_paid", "billing", "invoices"} & set(me)
 
 
 def test_an_attendee_changes_her_own_credentials_and_nobody_elses(api, group):
