@@ -13,6 +13,8 @@ import environ
 from django.core.signals import setting_changed
 from django.utils.csp import CSP
 
+import config.i18n
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -282,6 +284,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Each message translated once per language and process, not on every call (config/i18n.py).
+config.i18n.install()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
