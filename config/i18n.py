@@ -11,7 +11,11 @@ builds a new translation object whenever the catalogues may have changed (LANGUA
 LOCALE_PATHS changed, a .mo file reloaded), so what is remembered goes with the old one.
 """
 
+from django.template import Library, Variable
+from django.template.base import render_value_in_context
+from django.templatetags import i18n as django_i18n
 from django.utils import translation
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import trans_real
 
 _real_gettext = trans_real.gettext
@@ -40,3 +44,50 @@ def gettext(message):
 def install() -> None:
     """Serve `django.utils.translation.gettext` (and the lazy and template uses) from here."""
     translation._trans.gettext = gettext
+
+
+# --- The `i18n` template tags, with `{% translate "constant" %}` remembered -------------
+# A page has some 30-50 `{% translate "..." %}` tags; each one resolves its literal, looks
+# the message up (as a SafeString: past the remembered `gettext` above), and escapes the
+# result, every time. Its output depends only on the language and on autoescaping, so it is
+# kept per node for each translation object. TEMPLATES' "libraries" serves Django's `i18n`
+# library from here; every other tag and filter of it is Django's own.
+
+register = Library()
+register.tags.update(django_i18n.register.tags)
+register.filters.update(django_i18n.register.filters)
+
+
+class RememberedTranslateNode(django_i18n.TranslateNode):
+    """`{% translate "constant" %}` (or `... as name`): the output kept per language."""
+
+    outputs: dict
+
+    def render(self, context):
+        active = getattr(trans_real._active, "value", None) or trans_real._default
+        key = (active, context.autoescape)
+        value = self.outputs.get(key)
+        if value is None:  # as TranslateNode.render does
+            self.filter_expression.var.translate = True
+            value = render_value_in_context(self.filter_expression.resolve(context), context)
+            is_safe = isinstance(value, SafeData)
+            value = value.replace("%%", "%")
+            value = mark_safe(value) if is_safe else value  # noqa: S308 - as Django's
+            if active is not None and len(self.outputs) < 16:
+                self.outputs[key] = value
+        if self.asvar:
+            context[self.asvar] = value
+            return ""
+        return value
+
+
+@register.tag("translate")
+@register.tag("trans")
+def do_translate(parser, token):
+    node = django_i18n.do_translate(parser, token)
+    expression = node.filter_expression
+    constant = isinstance(expression.var, Variable) and expression.var.literal is not None
+    if constant and not expression.filters and not node.noop and node.message_context is None:
+        node.__class__ = RememberedTranslateNode
+        node.outputs = {}
+    return node

@@ -90,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
+            # Django's i18n tags, `{% translate "..." %}` kept per language (config/i18n.py).
+            "libraries": {"i18n": "config.i18n"},
         },
     },
 ]

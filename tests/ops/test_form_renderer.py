@@ -105,3 +105,41 @@ def test_gettext_remembered_per_language_gives_the_translation():
     assert trans_real.translation("de")._confreg_messages["This field is required."] == (
         "Dieses Feld ist zwingend erforderlich."
     )
+
+
+TAGS = """{% load i18n %}<p title="{% translate 'Yes' %}">{% translate "Yes" %}|{% translate "50%% off" %}|\
+{% translate "Yes" as yes %}[{{ yes }}]|{% trans "a < b" %}|{% translate "No" noop %}|\
+{% translate "No"|upper %}|{% translate word %}|{% translate "May" context "month name" %}|\
+{% autoescape off %}{% translate "a < b" %}{% endautoescape %}</p>"""
+
+
+def _render_tags(engine_options):
+    from django.template import Context, Engine
+
+    return Engine(**engine_options).from_string(TAGS).render(Context({"word": "No"}))
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr"])
+def test_remembered_translate_tag_gives_what_djangos_gives(language):
+    ours = {"libraries": {"i18n": "config.i18n"}}
+    with translation.override(language):
+        theirs = _render_tags({"libraries": {"i18n": "django.templatetags.i18n"}})
+        assert _render_tags(ours) == theirs
+    with translation.override(language):
+        assert _render_tags(ours) == theirs  # remembered, still the same
+    if language == "en":
+        assert theirs == (  # Django's own: a literal is safe
+            '<p title="Yes">Yes|50%% off|[Yes]|a < b|No|NO|No|May|a < b</p>'
+        )
+
+
+def test_remembered_translate_tag_follows_the_language():
+    from django.template import Context, Engine
+
+    template = Engine(libraries={"i18n": "config.i18n"}).from_string(TAGS)
+    with translation.override("de"):
+        german = template.render(Context({"word": "No"}))
+    with translation.override("fr"):
+        french = template.render(Context({"word": "No"}))
+    assert german.startswith('<p title="Ja">Ja|') and french.startswith('<p title="Oui">Oui|')
+    assert template.render(Context({"word": "No"})).startswith('<p title="Yes">Yes|')
