@@ -6,11 +6,11 @@ of what the register and manage pages cost (bench/pages.py). Templates that exis
 for Django's engine (the admin's widget wrappers) are rendered by it.
 
 A purchase still renders some 170 of these small templates (bench/profile_request.py
-purchase): an error list for every field and form, nearly always empty; an `<input>` and
-a `<label>` for every field. Those three are written out here in Python, with the markup
-of Django's templates, character for character (tests/test_form_renderer.py renders
-both ways and compares): a template costs a new Jinja2 context and an include or two for
-one tag. Each one is used only while the template of that name is Django's own (no app
+purchase): an error list for every field and form, nearly always empty; a field group,
+an `<input>` and a `<label>` for every field. Those four are written out here in Python,
+with the markup of Django's templates, character for character
+(tests/ops/test_form_renderer.py renders both ways and compares): a template costs a new
+Jinja2 context and an include or two for one tag. Each one is used only while the template of that name is Django's own (no app
 overrides it); the others go through Jinja2 as before, the template found once per name.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import django.forms
 from django.forms.renderers import BaseRenderer, DjangoTemplates, Jinja2
 from django.template import TemplateDoesNotExist
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 DJANGO_FORMS = Path(django.forms.__file__).parent / "jinja2"
 
@@ -59,12 +59,34 @@ def _error_list(context: dict) -> str | None:
     return "" if not context["errors"] else None
 
 
+def _field(context: dict) -> str:
+    """django/forms/field.html (what `{{ field.as_field_group }}` renders), its whitespace
+    kept: the label or legend, help text, errors, widget."""
+    field = context["field"]
+    if use_fieldset := field.use_fieldset:
+        aria = field.aria_describedby
+        aria = f' aria-describedby="{escape(aria)}"' if aria else ""
+        html = f"\n  <fieldset{aria}>\n  {escape(field.legend_tag()) if field.label else ''}\n"
+    else:
+        html = f"\n  {escape(field.label_tag()) if field.label else ''}\n"
+    html += "\n"
+    if field.help_text:
+        auto_id = field.auto_id
+        auto_id = f' id="{escape(auto_id)}_helptext"' if auto_id else ""
+        html += f'<div class="helptext"{auto_id}>{Markup(field.help_text)}</div>'  # noqa: S704 - |safe
+    html += f"\n{escape(field.errors)}\n{escape(field)}\n"
+    if use_fieldset:
+        html += "</fieldset>"
+    return html.strip()
+
+
 INPUT = ["django/forms/widgets/input.html", "django/forms/widgets/attrs.html"]
 INPUTS = "checkbox color date datetime email file hidden number password search tel text time url"
 # Each template written out: its function, and the templates it includes.
 WRITTEN_OUT = {
     "django/forms/errors/list/default.html": (_error_list, ["django/forms/errors/list/ul.html"]),
     "django/forms/label.html": (_label, ["django/forms/attrs.html"]),
+    "django/forms/field.html": (_field, []),
     **{f"django/forms/widgets/{kind}.html": (_input, INPUT) for kind in INPUTS.split()},
 }
 

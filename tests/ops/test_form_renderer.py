@@ -21,7 +21,13 @@ class Everything(forms.Form):
     tags = forms.MultipleChoiceField(
         choices=[("a", "A"), ("b", "B")], widget=forms.MultipleHiddenInput, required=False
     )
-    choice = forms.ChoiceField(choices=[("x", "X <1>"), ("y", "Y")], widget=forms.RadioSelect)
+    choice = forms.ChoiceField(
+        choices=[("x", "X <1>"), ("y", "Y")], widget=forms.RadioSelect, help_text="<b>One</b>"
+    )
+    nolabel = forms.CharField(label="", required=False, show_hidden_initial=True)
+    boxes = forms.MultipleChoiceField(
+        choices=[("a", "A")], widget=forms.CheckboxSelectMultiple, label="", required=False
+    )
     pick = forms.ChoiceField(choices=[("x", "X"), ("y", "Y")])
     site = forms.URLField(required=False, widget=forms.URLInput(attrs={"placeholder": "https://"}))
     phone = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "tel"}))
@@ -143,3 +149,17 @@ def test_remembered_translate_tag_follows_the_language():
         french = template.render(Context({"word": "No"}))
     assert german.startswith('<p title="Ja">Ja|') and french.startswith('<p title="Oui">Oui|')
     assert template.render(Context({"word": "No"})).startswith('<p title="Yes">Yes|')
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_session_kind_display_is_djangos(language):
+    from django.db.models import Model
+
+    from events.models import Session
+
+    field = Session._meta.get_field("kind")
+    with translation.override(language):
+        for kind in [*Session.Kind.values, "unknown"]:
+            session = Session(kind=kind)
+            assert session.get_kind_display() == Model._get_FIELD_display(session, field)
+    assert Session(kind="mini_course").get_kind_display() == "Mini-course"
