@@ -6,7 +6,7 @@ from django import forms
 from django.forms.renderers import Jinja2
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, trans_real
+from django.utils.translation import gettext, gettext_lazy, ngettext, trans_real
 
 from config.forms import WRITTEN_OUT, FormRenderer
 
@@ -108,6 +108,14 @@ def test_gettext_remembered_per_language_gives_the_translation():
     assert gettext("This field is required.") == "This field is required."
     assert gettext("") == ""
     assert type(gettext("Yes")) is str
+    for n in (1, 2, 1, 2, 0):
+        with translation.override("de"):
+            assert ngettext("%(num)d minute", "%(num)d minutes", n) == (
+                "%(num)d Minute" if n == 1 else "%(num)d Minuten"
+            )
+        assert ngettext("%(num)d minute", "%(num)d minutes", n) == (
+            "%(num)d minute" if n == 1 else "%(num)d minutes"
+        )
     assert trans_real.translation("de")._confreg_messages["This field is required."] == (
         "Dieses Feld ist zwingend erforderlich."
     )
