@@ -12,7 +12,7 @@ builds a new translation object whenever the catalogues may have changed (LANGUA
 LOCALE_PATHS changed, a .mo file reloaded), so what is remembered goes with the old one.
 """
 
-from django.template import Library, Variable
+from django.template import Variable
 from django.template.base import render_value_in_context
 from django.templatetags import i18n as django_i18n
 from django.utils import translation
@@ -65,21 +65,18 @@ def ngettext(singular, plural, number):
 
 def install() -> None:
     """Serve `django.utils.translation.gettext` and `ngettext` (and the lazy and template
-    uses) from here."""
+    uses) from here, and `{% translate %}` of the `i18n` template library."""
     translation._trans.gettext = gettext
     translation._trans.ngettext = ngettext
+    django_i18n.register.tags["translate"] = django_i18n.register.tags["trans"] = do_translate
 
 
-# --- The `i18n` template tags, with `{% translate "constant" %}` remembered -------------
+# --- `{% translate "constant" %}` remembered --------------------------------------------
 # A page has some 30-50 `{% translate "..." %}` tags; each one resolves its literal, looks
 # the message up (as a SafeString: past the remembered `gettext` above), and escapes the
 # result, every time. Its output depends only on the language and on autoescaping, so it is
-# kept per node for each translation object. TEMPLATES' "libraries" serves Django's `i18n`
-# library from here; every other tag and filter of it is Django's own.
-
-register = Library()
-register.tags.update(django_i18n.register.tags)
-register.filters.update(django_i18n.register.filters)
+# kept per node for each translation object. install() puts this tag in Django's own `i18n`
+# library (`{% load i18n %}` as before); every other tag and filter of it is unchanged.
 
 
 class RememberedTranslateNode(django_i18n.TranslateNode):
@@ -105,9 +102,8 @@ class RememberedTranslateNode(django_i18n.TranslateNode):
         return value
 
 
-@register.tag("translate")
-@register.tag("trans")
 def do_translate(parser, token):
+    """Django's `{% translate %}`; a constant message gets the remembering node."""
     node = django_i18n.do_translate(parser, token)
     expression = node.filter_expression
     constant = isinstance(expression.var, Variable) and expression.var.literal is not None

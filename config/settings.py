@@ -90,8 +90,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",  # {{ csp_nonce }}
             ],
-            # Django's i18n tags, `{% translate "..." %}` kept per language (config/i18n.py).
-            "libraries": {"i18n": "config.i18n"},
         },
     },
 ]
@@ -286,7 +284,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
-# Each message translated once per language and process, not on every call (config/i18n.py).
+# Each message translated once per language and process, not on every call, and
+# `{% translate "constant" %}` kept per language (config/i18n.py).
 config.i18n.install()
 
 STATIC_URL = "/static/"
