@@ -120,7 +120,7 @@ STAGES = {
         ("   registration_create", "registrations/services/registration.py", "registration_create"),
         ("  confirmation page", "registrations/views.py", "manage"),
         ("  templates rendered", "django/template/base.py", "render"),
-        ("  form fields rendered", "django/forms/renderers.py", "render"),
+        ("  form fields rendered", "config/forms.py", "render"),
         (" sessions", "django/contrib/sessions/middleware.py", "process_response"),
         (" CSRF", "django/middleware/csrf.py", "process_view"),
     ],

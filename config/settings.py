@@ -13,6 +13,7 @@ import environ
 from django.core.signals import setting_changed
 from django.utils.csp import CSP
 
+import config.i18n
 from config.logging_settings import logging_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -311,6 +312,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Each message translated once per language and process, not on every call, and
+# `{% translate "constant" %}` kept per language (config/i18n.py).
+config.i18n.install()
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_str
 from django.utils.translation import gettext_lazy as _
 
 
@@ -332,6 +333,11 @@ class Session(models.Model):
 
     def overlaps(self, other: "Session") -> bool:
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
+
+    def get_kind_display(self) -> str:
+        """Django's, without hashing every choice's label on each call (the register, review
+        and manage pages ask it of every session)."""
+        return force_str(dict(self.Kind.choices).get(self.kind, self.kind), strings_only=True)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
