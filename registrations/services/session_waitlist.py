@@ -182,8 +182,8 @@ def session_offer_redeem_paid(
     if entry.attendee.choices.filter(session=entry.session).exists():
         raise InvalidState(f"“{entry.session.title}” is already among the attendee's sessions.")
     choice = _redeem(entry, at)
-    registration = (
-        Registration.objects.select_for_update()
+    registration = (  # (the event is locked already, for no key update: not again here)
+        Registration.objects.select_for_update(of=("self",))
         .select_related("event")
         .get(pk=entry.attendee.registration_id)
     )
