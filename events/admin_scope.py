@@ -11,7 +11,6 @@ from django.http import HttpRequest
 from events.models import Event
 from events.permissions import (
     Perm,
-    events_managed_by,
     events_where,
     user_can,
     user_can_somewhere,
@@ -45,8 +44,10 @@ class EventScopedAdmin:
         queryset = super().get_queryset(request)
         if not self._scoped(request):
             return queryset
+        # Only the rows of events where the role may see them (a viewer of one event and
+        # the finance of another sees the payments of the second only).
         lookup = f"{self.event_path}__in" if self.event_path else "pk__in"
-        return queryset.filter(**{lookup: events_managed_by(request.user).values("pk")})
+        return queryset.filter(**{lookup: events_where(request.user, self.view_perm)})
 
     def get_list_filter(self, request: HttpRequest):
         """Filters by event offer only the events of the rows shown, not every event."""

@@ -3,23 +3,21 @@ documents; a correction is a credit note, issued by the services)."""
 
 from django.contrib import admin
 
-from events.permissions import events_managed_by
+from events.admin_scope import EventScopedAdmin
+from events.permissions import Perm
 from finance.models import Invoice
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(EventScopedAdmin, admin.ModelAdmin):
+    """Read by those who handle the event's money (events.admin_scope)."""
+
+    event_path = "registration__event"
+    view_perm = change_perm = Perm.MONEY
     list_display = ["number", "kind", "issue_date", "reference", "total", "currency"]
     list_filter = ["kind", "year"]
     search_fields = ["number", "reference", "buyer"]
     ordering = ["-year", "-sequence"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(registration__event__in=events_managed_by(request.user))
-        )
 
     def has_add_permission(self, request) -> bool:
         return False

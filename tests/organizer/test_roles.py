@@ -227,6 +227,11 @@ def _admin_event_edit(c, s):
 
 ADMIN_ACTIONS = [
     ("cancel", Perm.REGISTRATIONS, _admin_action("cancel_with_refund")),
+    (
+        "invoices",
+        Perm.MONEY,
+        lambda c, s: c.get(reverse("admin:finance_invoice_changelist")),
+    ),
     ("resend", Perm.REGISTRATIONS, _admin_action("resend_confirmation")),
     ("edit event", Perm.EVENT, _admin_event_edit),
     (
