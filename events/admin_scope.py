@@ -59,11 +59,26 @@ class EventScopedAdmin:
         ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "event" and self._scoped(request):
-            kwargs["queryset"] = Event.objects.filter(
-                pk__in=events_where(request.user, self.change_perm)
-            )
+        if self._scoped(request) and (queryset := self._choices(db_field, request)) is not None:
+            kwargs["queryset"] = queryset
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if self._scoped(request) and (queryset := self._choices(db_field, request)) is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _choices(self, db_field, request: HttpRequest):
+        """An event, or a row of an event (a ticket type, a session), offered only from
+        the events where the role may change things: no other event's names shown, none
+        linked."""
+        events = events_where(request.user, self.change_perm)
+        model = db_field.related_model
+        if model is Event:
+            return Event.objects.filter(pk__in=events)
+        if any(f.name == "event" and f.related_model is Event for f in model._meta.fields):
+            return model._default_manager.filter(event__in=events)
+        return None
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         if not self._scoped(request):

@@ -74,6 +74,7 @@ def _import(rows: Iterator[list[str]], replace: bool) -> ImportReport:
             writer = _CopyWriter(batch_id)
         else:
             writer = _BulkWriter(batch_id, report)
+        line = 1  # the header: a first data line that cannot be read is line 2
         try:
             for line, values in enumerate(rows, start=2):
                 member = _parse(values, where, line, report)

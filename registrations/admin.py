@@ -3,6 +3,7 @@ organizer pages use (actions below): no field that holds an invariant (status, m
 seats, identity) is edited by hand, so no save skips the capacity checks, the emails or
 the audit log. Substituting a person is the organizer workspace's (or the API's) job."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -206,8 +207,28 @@ class AttendeeAdmin(EventScopedAdmin, admin.ModelAdmin):
         _save_through_the_service(self, request, form)
 
 
+class PromoCodeForm(forms.ModelForm):
+    class Meta:
+        model = PromoCode
+        fields = [
+            "event", "code", "percent_off", "amount_off", "max_uses", "valid_from",
+            "valid_until", "ticket_types", "is_active",
+        ]  # fmt: skip
+
+    def clean(self):
+        """A code discounts only ticket types of its own event."""
+        data = super().clean()
+        event, types = data.get("event"), data.get("ticket_types")
+        if event is not None and types is not None:
+            others = [t.name for t in types if t.event_id != event.pk]
+            if others:
+                self.add_error("ticket_types", f"Not ticket types of {event}: {', '.join(others)}.")
+        return data
+
+
 @admin.register(PromoCode)
 class PromoCodeAdmin(EventScopedAdmin, admin.ModelAdmin):
+    form = PromoCodeForm
     list_display = [
         "code",
         "event",

@@ -4,7 +4,7 @@ a refusal is shown on the form (400)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,6 +40,14 @@ def _errors_onto(form, error: ValidationError) -> None:
         form.add_error(key if key in form.fields else None, messages_)
 
 
+def _posted_id(request: HttpRequest, name: str) -> int:
+    """The id of a row to remove, as posted; anything but a number is 404."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
+
+
 @organizer_required
 @require_http_methods(PAGE_METHODS)
 def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -48,7 +56,7 @@ def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "remove":
-            question = get_object_or_404(Question, event=event, pk=request.POST.get("question"))
+            question = get_object_or_404(Question, event=event, pk=_posted_id(request, "question"))
             deleted = catalogue.question_remove(question=question)
             messages.success(
                 request,
@@ -79,7 +87,7 @@ def team_rates_page(request: HttpRequest, slug: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if request.POST.get("action") == "remove":
-            rate = get_object_or_404(GroupRate, event=event, pk=request.POST.get("rate"))
+            rate = get_object_or_404(GroupRate, event=event, pk=_posted_id(request, "rate"))
             catalogue.group_rate_delete(rate=rate)
             messages.success(request, _("The team rate was removed."))
             return redirect("organizer:team_rates", slug=event.slug)

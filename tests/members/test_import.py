@@ -126,3 +126,11 @@ def test_the_command_imports_and_prints_the_report(tmp_path):
     assert "3 created, 0 updated, 0 removed, 1 rejected." in out.getvalue()
     assert "line 5:" in out.getvalue()
     assert Member.objects.count() == 3
+
+
+def test_an_unreadable_first_line_is_400_naming_line_2(importer):
+    huge = "member_number,email,last_name,valid_until\n" + "x" * 200_000 + ",a@b.org,X,2027-01-01\n"
+    response = upload(importer, huge)
+    assert response.status_code == 400
+    assert "Line 2" in response.json()["errors"]["file"][0]
+    assert not Member.objects.exists()

@@ -108,3 +108,9 @@ def test_the_attendee_page_filters_by_answer(org_client, event, ticket):
     ).content.decode()
     assert "Grace" in page and "Ann" not in page
     assert f"export.csv?question={lunch.id}&amp;answer=F" in page
+
+
+@pytest.mark.parametrize(("page", "field"), [("questions", "question"), ("team-rates", "rate")])
+def test_removing_with_an_id_that_is_not_a_number_is_404(org_client, event, page, field):
+    url = f"/organizer/events/{event.slug}/{page}/"
+    assert org_client.post(url, {"action": "remove", field: "abc"}).status_code == 404

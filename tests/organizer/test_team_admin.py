@@ -88,3 +88,37 @@ def test_the_admin_keeps_the_last_owner(client, owned):
     client.post(url, data)
     assert EventRole.objects.get(user__username="boss").role == "owner"
     assert not AuditEntry.objects.filter(action="role_change").exists()
+
+
+def test_the_admin_offers_and_links_only_ticket_types_of_ones_own_events(client):
+    """A promo code's ticket types (and a waiting-list entry's) are offered only from the
+    events one may change, and a code never takes another event's ticket types."""
+    from events.models import EventRole
+    from registrations.models import PromoCode
+    from tests.factories import EventFactory, OrganizerFactory, TicketTypeFactory
+
+    mine, theirs, also_mine = EventFactory(), EventFactory(), EventFactory()
+    mine_ticket = TicketTypeFactory(event=mine, name="Mine")
+    TicketTypeFactory(event=theirs, name="SecretTicketOfB")
+    other_ticket = TicketTypeFactory(event=also_mine, name="AlsoMine")
+    owner = OrganizerFactory(username="owner-a")
+    EventRole.objects.create(event=mine, user=owner, role="owner")
+    EventRole.objects.create(event=also_mine, user=owner, role="owner")
+    client.force_login(owner)
+    for url in ("/admin/registrations/promocode/add/", "/admin/registrations/waitlistentry/add/"):
+        page = client.get(url).content.decode()
+        assert "Mine" in page and "SecretTicketOfB" not in page, url
+    crossed = client.post(
+        "/admin/registrations/promocode/add/",
+        {"event": mine.pk, "code": "MIX", "percent_off": "10", "ticket_types": [other_ticket.pk],
+         "is_active": "on"},
+    )  # fmt: skip
+    assert crossed.status_code == 200  # the form again, with the error
+    assert not PromoCode.objects.exists()
+    fine = client.post(
+        "/admin/registrations/promocode/add/",
+        {"event": mine.pk, "code": "OK", "percent_off": "10", "ticket_types": [mine_ticket.pk],
+         "is_active": "on"},
+    )  # fmt: skip
+    assert fine.status_code == 302
+    assert list(PromoCode.objects.get().ticket_types.all()) == [mine_ticket]
