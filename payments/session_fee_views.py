@@ -39,12 +39,12 @@ def session_fee_pay(request: HttpRequest, token: str) -> HttpResponse:
     try:
         context["payment"] = session_fee_payment(entry=entry)
         context["fee_due"] = context["payment"].amount
+    except PaymentUnavailable as exc:  # (a Conflict too: caught first)
+        context["error"] = exc.detail
+        context["fee_due"] = selectors.session_fee_due(entry=entry)
     except Conflict as exc:  # the offer lapsed, or the session clashes: said on the offer
         messages.error(request, exc.detail)
         return redirect(entry.get_absolute_url())
-    except PaymentUnavailable as exc:
-        context["error"] = exc.detail
-        context["fee_due"] = selectors.session_fee_due(entry=entry)
     return render(request, "payments/session_fee_pay.html", context)
 
 

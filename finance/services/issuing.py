@@ -32,7 +32,13 @@ def invoice_issue(*, registration: Registration, at: datetime | None = None) -> 
     there is nothing to bill. Caller holds a transaction (the registration's)."""
     current = open_invoice(registration)
     if current is not None and still_billed(current) > 0:
-        return current
+        if registration.status not in LIVE or still_billed(current) == owed_while_live(
+            registration
+        ):
+            return current
+        # It bills what the registration no longer owes (a hold that lapsed and was
+        # credited, then paid after all): replaced by one for what it owes.
+        return invoice_reissue(registration=registration, reason="Amount owed changed")
     if registration.total <= 0:
         return None
     return _issue_invoice(registration, at or timezone.now())
@@ -90,13 +96,21 @@ def invoices_settle(
     if invoice is None:
         return None
     if registration.status in LIVE:
-        owed = registration.total - registration.amount_refunded
+        owed = owed_while_live(registration)
     else:
         owed = registration.amount_paid - registration.amount_refunded - refund_to_come
     excess = still_billed(invoice) - max(owed, ZERO)
     if excess <= 0:
         return None
     return credit_note_issue(invoice=invoice, amount=excess, reason=reason)
+
+
+def owed_while_live(registration: Registration) -> Decimal:
+    """What a live registration's invoice bills: its total less what was refunded of it.
+    Money paid beyond the total (a waiting-list session's fee that came too late) was
+    never on the invoice, and neither is its refund."""
+    beyond_total = max(registration.amount_paid - registration.total, ZERO)
+    return registration.total - max(registration.amount_refunded - beyond_total, ZERO)
 
 
 def invoice_reissue(*, registration: Registration, reason: str) -> Invoice | None:

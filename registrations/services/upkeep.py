@@ -28,10 +28,17 @@ def registrations_expire_lapsed(*, at: datetime | None = None) -> int:
     event_ids = set(lapsed.values_list("event_id", flat=True))
     for event_id in event_ids:
         with transaction.atomic():
-            invoiced = list(lapsed.filter(event_id=event_id, invoices__isnull=False).distinct())
+            invoiced = set(
+                lapsed.filter(event_id=event_id, invoices__isnull=False).values_list(
+                    "pk", flat=True
+                )
+            )
             expired += lapsed.filter(event_id=event_id).update(status=Registration.Status.EXPIRED)
-            for registration in invoiced:  # unpaid by the due date: the invoice is void
-                registration.status = Registration.Status.EXPIRED
+            # Read again after the UPDATE, which skipped any paid meanwhile: only the
+            # registrations it expired have their invoice voided (unpaid by the due date).
+            for registration in Registration.objects.select_for_update().filter(
+                pk__in=invoiced, status=Registration.Status.EXPIRED
+            ):
                 invoices_settle(registration=registration, reason="Unpaid by the due date")
             waitlist_offer_next(event=Event.objects.get(pk=event_id), at=at)
     return expired

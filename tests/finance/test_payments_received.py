@@ -88,3 +88,62 @@ def test_an_invoice_unpaid_when_its_hold_lapses_is_voided_by_a_credit_note(api):
     )
     assert registrations_expire_lapsed() == 0
     assert len(api.get(f"/api/v1/registrations/{data['token']}/").json()["invoices"]) == 2
+
+
+def test_paid_in_full_after_the_hold_lapsed_the_invoice_bills_the_whole_again(
+    api, django_capture_on_commit_callbacks
+):
+    """Part paid, the hold lapses (the unpaid rest is credited), then the rest arrives and
+    the registration is confirmed: the invoice in force bills what it owes, all of it."""
+    from finance.models import Invoice
+    from finance.selectors import open_invoice
+    from finance.services.issuing import still_billed
+
+    event, ticket = priced_event()
+    data = invoice_registration(api, event, attendee(ticket))
+    org = organizer_for(event)
+    url = f"/api/v1/organizer/registrations/{data['reference']}/mark-paid/"
+    assert org.post(url, {"amount": "200.00"}, format="json").status_code == 200
+    Registration.objects.filter(reference=data["reference"]).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert registrations_expire_lapsed() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        paid = org.post(url, format="json")
+    assert paid.json()["status"] == "confirmed", paid.json()
+    registration = Registration.objects.get(reference=data["reference"])
+    assert registration.amount_paid == registration.total
+    assert still_billed(open_invoice(registration)) == registration.total
+    documents = Invoice.objects.filter(registration=registration)
+    assert sum(d.total for d in documents) == registration.total  # invoices less credits
+
+
+def test_a_registration_paid_while_the_sweep_runs_keeps_its_invoice(api, monkeypatch):
+    """The sweep reads the lapsed holds, then a mark-paid commits before its UPDATE (which
+    then skips that row): the paid registration's invoice is not voided."""
+    from django.db.models import QuerySet
+
+    from finance.models import Invoice
+
+    event, ticket = priced_event()
+    data = invoice_registration(api, event, attendee(ticket))
+    Registration.objects.filter(reference=data["reference"]).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    update = QuerySet.update
+
+    def paid_meanwhile(self, **values):
+        if values.get("status") == Registration.Status.EXPIRED:
+            update(
+                Registration.objects.filter(reference=data["reference"]),
+                status=Registration.Status.CONFIRMED,
+                amount_paid=Decimal("500.00"),
+                expires_at=None,
+            )
+        return update(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", paid_meanwhile)
+    assert registrations_expire_lapsed() == 0
+    registration = Registration.objects.get(reference=data["reference"])
+    assert registration.status == Registration.Status.CONFIRMED
+    assert not Invoice.objects.filter(registration=registration, kind="credit_note").exists()

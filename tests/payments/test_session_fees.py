@@ -270,3 +270,35 @@ def test_with_tax_the_fee_carries_its_tax_and_the_invoice_is_issued_anew(
     kinds = [(i["kind"], i["total"], i["refers_to"]) for i in after["invoices"]]
     assert ("credit_note", "-495.00", first["number"]) in kinds
     assert ("invoice", "599.50", None) in kinds
+
+
+def test_a_refused_fee_refunded_leaves_the_ticket_invoice_whole(
+    api, client, stripe, event, workshop, django_capture_on_commit_callbacks
+):
+    """A paid ticket; the session's fee comes too late and is refunded: the registration's
+    invoice still bills its ticket in full (the fee was never on it, nor its refund)."""
+    from finance.selectors import open_invoice
+    from finance.services.issuing import still_billed
+
+    ticket = TicketTypeFactory(event=event, price=Decimal("450.00"))
+    waiting, entry = offer_to_second(
+        api, stripe, ticket, workshop, django_capture_on_commit_callbacks
+    )
+    client.get(f"/payments/session-offers/{entry.offer_token}/pay/")
+    payment = Payment.objects.get(session_offer=entry)
+    pay_at_stripe(stripe, payment.provider_ref)
+    SessionWaitlistEntry.objects.filter(pk=entry.pk).update(
+        offer_expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    registered(api, stripe, ticket, [workshop], email="taker@example.org")  # the seat goes
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(
+            client, succeeded({"payment": {"payment_intent": payment.provider_ref}}, amount=9500)
+        )
+    registration = Registration.objects.get(reference=waiting["reference"])
+    assert (registration.total, registration.amount_paid, registration.amount_refunded) == (
+        Decimal("450.00"),
+        Decimal("545.00"),
+        FEE,
+    )
+    assert still_billed(open_invoice(registration)) == Decimal("450.00")
