@@ -1,8 +1,6 @@
 """The card page of a session's fee, offered from its waiting list (the offer's token
 identifies it): pay, then the return page, which adds the session once paid."""
 
-import json
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,6 +17,7 @@ from payments.services.session_fees import (
     session_fee_payment,
     session_fee_sync,
 )
+from payments.views import posted_card_token
 from registrations import selectors
 from registrations.models import SessionWaitlistEntry
 
@@ -52,11 +51,8 @@ def session_fee_pay(request: HttpRequest, token: str) -> HttpResponse:
 def session_fee_card(request: HttpRequest, token: str) -> JsonResponse:
     """Called by the card page's script with the card Stripe.js tokenised."""
     entry = _entry(token)
-    try:
-        card_token = str(json.loads(request.body or b"{}").get("payment_method", ""))
-    except (ValueError, AttributeError):
-        card_token = ""
-    if not card_token or len(card_token) > 100:
+    card_token = posted_card_token(request)
+    if not card_token:
         return JsonResponse({"error": _("Enter your card details.")}, status=400)
     try:
         intent = session_fee_pay_with_card(entry=entry, card_token=card_token)

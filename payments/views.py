@@ -59,15 +59,21 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, provider.checkout_template, context)
 
 
+def posted_card_token(request: HttpRequest) -> str:
+    """The card Stripe.js tokenised, as the card page's script posts it ("" if none)."""
+    try:
+        card_token = str(json.loads(request.body or b"{}").get("payment_method", ""))
+    except (ValueError, AttributeError):
+        return ""
+    return card_token if len(card_token) <= 100 else ""
+
+
 @require_POST
 def pay_with_card(request: HttpRequest, token: str) -> JsonResponse:
     """Called by the card page's script with the card Stripe.js tokenised."""
     registration = _registration(token)
-    try:
-        card_token = str(json.loads(request.body or b"{}").get("payment_method", ""))
-    except (ValueError, AttributeError):
-        card_token = ""
-    if not card_token or len(card_token) > 100:
+    card_token = posted_card_token(request)
+    if not card_token:
         return JsonResponse({"error": _("Enter your card details.")}, status=400)
     return_url = reverse("payments:return", kwargs={"token": token})
     try:

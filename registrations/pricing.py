@@ -44,6 +44,17 @@ class TaxRule:
             return money(amount * rate / (HUNDRED + rate))
         return money(amount * rate / HUNDRED)
 
+    def totals(self, after_discount: Decimal) -> tuple[Decimal, Decimal]:
+        """The tax of an amount after discounts and what is paid: that amount, plus the
+        tax unless prices include it."""
+        tax = self.on(after_discount)
+        return tax, after_discount if self.inclusive else after_discount + tax
+
+    @classmethod
+    def of(cls, event) -> "TaxRule":
+        """An event's rule (its `tax_rate`, `prices_include_tax`)."""
+        return cls(rate=event.tax_rate, inclusive=event.prices_include_tax)
+
 
 @dataclass(frozen=True)
 class Discount:
@@ -131,8 +142,7 @@ class Price:
     @property
     def total(self) -> Decimal:
         """What is paid: subtotal less discount, plus tax unless prices include it."""
-        after_discount = self.subtotal - self.discount
-        return after_discount if self.tax_rule.inclusive else after_discount + self.tax
+        return self.tax_rule.totals(self.subtotal - self.discount)[1]
 
     @property
     def line_taxes(self) -> list[Decimal]:

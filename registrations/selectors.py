@@ -207,11 +207,8 @@ def session_fee_due(*, entry: SessionWaitlistEntry) -> Decimal:
 
 
 def totals_with_fee(registration: Registration, fee: Decimal) -> tuple[Decimal, Decimal, Decimal]:
-    """The registration's subtotal, tax and total with one more fee, by pricing.Price's
-    rule: tax on the amount after discounts, added unless prices include it."""
-    event = registration.event
-    rule = TaxRule(rate=event.tax_rate, inclusive=event.prices_include_tax)
+    """The registration's subtotal, tax and total with one more fee (pricing.Price's rule:
+    tax on the whole after discounts, rounded once)."""
     subtotal = registration.subtotal + fee
-    after_discount = subtotal - registration.discount
-    tax = rule.on(after_discount)
-    return subtotal, tax, after_discount if rule.inclusive else after_discount + tax
+    tax, total = TaxRule.of(registration.event).totals(subtotal - registration.discount)
+    return subtotal, tax, total

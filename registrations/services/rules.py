@@ -87,7 +87,7 @@ def registration_price(
         ],
         discount,
         group_tiers_of(event),
-        event_tax_rule(event),
+        TaxRule.of(event),
     )
 
 
@@ -102,10 +102,6 @@ def group_tiers_of(event: Event) -> tuple[GroupTier, ...]:
         )
         for rate in event.group_rates.all()
     )
-
-
-def event_tax_rule(event: Event) -> TaxRule:
-    return TaxRule(rate=event.tax_rate, inclusive=event.prices_include_tax)
 
 
 def _validate_fields(
