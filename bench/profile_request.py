@@ -165,6 +165,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--limit", type=int, default=40)
+    parser.add_argument(
+        "--templates", action="store_true", help="CPU inside each template, per request"
+    )
     parser.add_argument("--callgrind", help="write the profile in callgrind format to this file")
     parser.add_argument("--callees", help="print what functions matching this call")
     args = parser.parse_args()
@@ -183,6 +186,9 @@ def main() -> None:
     }
     os.environ.update(env)
     os.environ.pop("CELERY_BROKER_URL", None)
+    from bench.server_cpu import BILLING_FORM, _create_database
+
+    _create_database(env["DATABASE_URL"])  # created if missing, as server_cpu.py does
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from decimal import Decimal
@@ -213,7 +219,7 @@ def main() -> None:
                         "email": f"a{n}-{stamp}@example.org",
                     }
                 ],
-                "payment_method": "invoice",
+                "payment_method": "card",  # nothing to pay: confirmed at once
             }
         ).encode()
         status, _, content = Client(application).call(
@@ -244,7 +250,7 @@ def main() -> None:
             "attendees-0-first_name": "Ada",
             "attendees-0-last_name": "Ng",
             "attendees-0-email": f"a{n}-{stamp}@example.org",
-        }
+        } | BILLING_FORM
         form_type = "application/x-www-form-urlencoded"
         status, _, review = client.call("POST", url, urlencode(form).encode(), form_type)
         assert status == 200, status
@@ -296,6 +302,9 @@ def main() -> None:
         f"backend {backend_cpu * 1000:.2f} ms"
     )
 
+    if args.templates:
+        _print_templates(one, args.requests)
+
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting for PostgreSQL
     profiler.enable()
     for n in range(args.requests):
@@ -313,6 +322,34 @@ def main() -> None:
         from pyprof2calltree import convert  # noqa: PLC0415 - optional
 
         convert(stats, args.callgrind)
+
+
+def _print_templates(one, requests: int) -> None:
+    """CPU per request inside each template and each included one (inclusive, so a
+    page's time holds its includes'), without the profiler."""
+    from django.template.base import Template
+
+    spent: Counter[str] = Counter()
+    renders: Counter[str] = Counter()
+    original = Template.render
+
+    def timed(self, context):
+        started = time.process_time()
+        try:
+            return original(self, context)
+        finally:
+            spent[self.origin.template_name] += time.process_time() - started
+            renders[self.origin.template_name] += 1
+
+    Template.render = timed
+    try:
+        for n in range(requests):
+            one(10**6 + n)
+    finally:
+        Template.render = original
+    print("CPU inside templates, per request (inclusive):")
+    for name, seconds in spent.most_common(25):
+        print(f"  {seconds / requests * 1000:7.2f} ms  {renders[name] / requests:5.1f}x  {name}")
 
 
 if __name__ == "__main__":
