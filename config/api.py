@@ -35,8 +35,9 @@ class InputSerializer(serializers.Serializer):
     validating the input (bench/profile_request.py: `copy.deepcopy` under
     `Serializer.fields`). Here the class keeps one deep copy, and each instance gets a
     shallow copy of each of its fields (their own attributes, and their own list of
-    validators), bound to it as DRF binds them. Fields that hold other fields (nested
-    serializers, list fields) are deep-copied as before. Declare fields as usual.
+    validators), bound to it as DRF binds them; nested serializers and the fields that
+    hold another (list and dict fields) are copied the same way, all the way down.
+    Declare fields as usual.
     """
 
     def get_fields(self) -> dict:
@@ -49,12 +50,19 @@ class InputSerializer(serializers.Serializer):
 
 
 def _field_copy(field: serializers.Field) -> serializers.Field:
-    if hasattr(field, "child") or isinstance(field, serializers.BaseSerializer):
-        return deepcopy(field)
+    """A field of its own for one serializer: a shallow copy, with its own validators; a
+    nested serializer builds its own fields again (from its class's prototypes, when it
+    is an InputSerializer), and a field holding another (a list of attendees, a dict of
+    answers) gets its own copy of that one, bound to it."""
     copy = object.__new__(type(field))
     copy.__dict__.update(field.__dict__)
+    copy.__dict__.pop("fields", None)  # a serializer's fields, made when first read
     if "_validators" in copy.__dict__:
         copy._validators = list(copy._validators)
+    child = copy.__dict__.get("child")
+    if child is not None:
+        copy.child = _field_copy(child)
+        copy.child.parent = copy
     return copy
 
 

@@ -10,6 +10,7 @@ between).
 
 from django.db import IntegrityError, transaction
 
+from config.inserts import insert_new
 from registrations.messaging.models import OutboxMessage
 from registrations.messaging.tasks import queue_delivery
 from registrations.models import Attendee, Registration, WaitlistEntry
@@ -54,7 +55,7 @@ def outbox_enqueue_new(notices: list[dict]) -> list[OutboxMessage]:
     Only for notices whose dedupe keys name rows created in the same transaction (a new
     registration's): they cannot exist yet, so no savepoint guards each row. A clash
     would be a bug, and raises IntegrityError."""
-    messages = OutboxMessage.objects.bulk_create(
+    messages = insert_new(
         [
             OutboxMessage(
                 kind=notice["kind"],

@@ -65,10 +65,14 @@ def queue_delivery(message_ids: list[int]) -> None:
     """Queue the delivery of these rows: one task for the emails of one change (queueing
     costs the web process more CPU than writing the rows). A broker that is down is
     logged, not raised: the rows stay unsent and requeue_unsent_outbox queues them later."""
+    # argsrepr: the ids as logged, written here rather than by Celery's saferepr (a tenth
+    # of the publish, bench/profile_request.py registration --callees apply_async).
     try:
         if len(message_ids) == 1:
-            send_outbox_message.delay(message_ids[0])
+            args = (message_ids[0],)
+            send_outbox_message.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
         elif message_ids:
-            send_outbox_messages.delay(message_ids)
+            args = (list(message_ids),)
+            send_outbox_messages.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
     except Exception:  # noqa: BLE001 - broker down: the periodic re-queue sends them later
         logger.warning("outbox %s not queued (broker unavailable); will be re-queued", message_ids)

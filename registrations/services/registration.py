@@ -11,6 +11,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from config.inserts import insert_new
 from events.models import Event, Session, TicketType
 from events.questions import answers_clean
 from events.selectors import catalogue_forget_on_commit
@@ -266,7 +267,7 @@ def _save_registration(
         confirmed_at=at if free else None,
     )
     registration.reference = f"{reference_prefix(event)}-{new_code()}"
-    registration.save()
+    insert_new([registration])
     return registration
 
 
@@ -281,7 +282,7 @@ def _save_attendees(
     """The attendees and their session choices, written in two statements; returned with
     their choices attached."""
     questions = list(registration.event.questions.all())
-    rows = Attendee.objects.bulk_create(
+    rows = insert_new(
         [
             Attendee(
                 registration=registration,
@@ -308,7 +309,7 @@ def _save_attendees(
             for a, line in zip(attendees, price.lines, strict=True)
         ]
     )
-    choices = SessionChoice.objects.bulk_create(
+    choices = insert_new(
         [
             SessionChoice(attendee=row, session=sessions[sid], price=sessions[sid].price)
             for row, a in zip(rows, attendees, strict=True)
