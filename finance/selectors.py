@@ -24,21 +24,16 @@ def open_invoice(registration: Registration) -> Invoice | None:
     )
 
 
+# What lists of invoices read: not the stored seller, buyer and lines.
+LISTED_FIELDS = tuple(
+    f.name for f in Invoice._meta.concrete_fields if f.name not in ("seller", "buyer", "lines")
+)
+
+
 def invoices_listed() -> QuerySet[Invoice]:
     """Invoices as lists show them (number, kind, dates, amounts, the number they
-    correct): without the stored seller, buyer and lines."""
-    return (
-        Invoice.objects.defer("seller", "buyer", "lines")
-        .select_related("refers_to")
-        .only(
-            *(
-                f.name
-                for f in Invoice._meta.concrete_fields
-                if f.name not in ("seller", "buyer", "lines")
-            ),
-            "refers_to__number",
-        )
-    )
+    correct): LISTED_FIELDS."""
+    return Invoice.objects.select_related("refers_to").only(*LISTED_FIELDS, "refers_to__number")
 
 
 def invoice_path(registration: Registration, invoice: Invoice) -> str:

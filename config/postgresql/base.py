@@ -21,6 +21,7 @@
 import select
 
 from django.db.backends.postgresql import base
+from django.db.backends.postgresql.operations import DatabaseOperations as _Operations
 
 
 def server_quiet(connection) -> bool:
@@ -35,7 +36,23 @@ def server_quiet(connection) -> bool:
         return False
 
 
+class DatabaseOperations(_Operations):
+    def last_executed_query(self, cursor, sql, params):
+        """A statement bound on the server (prepared_cursor) keeps no client-side text:
+        logged and captured (assertNumQueries, CaptureQueriesContext) with its values
+        written in, as Django shows its own statements."""
+        query = super().last_executed_query(cursor, sql, params)
+        if query is None and sql:
+            try:
+                return self.compose_sql(sql, params)
+            except Exception:  # noqa: BLE001 - only for display: the statement as written
+                return sql
+        return query
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
     def close_if_health_check_failed(self) -> None:
         if (
             self.connection is not None
