@@ -11,7 +11,8 @@ rows is written once per process, and PostgreSQL plans it once per connection
 Values go to the driver as the model holds them where psycopg adapts them the same way
 Django would (text, numbers, decimals, datetimes, booleans, keys); any other field (JSON,
 for one) is prepared by the field itself. Like `bulk_create`, it sends no signals and
-calls no `save()`; objects come back with their primary key and saved state set.
+calls no `save()`; objects come back with their primary key and saved state set. On
+another database (SQLite, in development) it is `bulk_create`, whose adapters differ.
 """
 
 from functools import cache
@@ -60,6 +61,8 @@ def insert_new(objects: list[models.Model]) -> list[models.Model]:
     if not objects:
         return objects
     model = type(objects[0])
+    if connection.vendor != "postgresql":  # SQLite (development): values as Django adapts them
+        return model.objects.bulk_create(objects)
     _, _, prepare = _plan(model)
     values = []
     for obj in objects:

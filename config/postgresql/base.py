@@ -19,6 +19,7 @@
 """
 
 import select
+from contextlib import suppress
 
 from django.db.backends.postgresql import base
 from django.db.backends.postgresql.operations import DatabaseOperations as _Operations
@@ -38,16 +39,13 @@ def server_quiet(connection) -> bool:
 
 class DatabaseOperations(_Operations):
     def last_executed_query(self, cursor, sql, params):
-        """A statement bound on the server (prepared_cursor) keeps no client-side text:
-        logged and captured (assertNumQueries, CaptureQueriesContext) with its values
-        written in, as Django shows its own statements."""
-        query = super().last_executed_query(cursor, sql, params)
-        if query is None and sql:
-            try:
+        """A statement bound on the server (prepared_cursor) is logged and captured
+        (assertNumQueries, CaptureQueriesContext) with its values written in, as Django
+        shows its own statements, rather than with `$1` placeholders."""
+        if isinstance(cursor, base.ServerBindingCursor) and params is not None:
+            with suppress(Exception):  # only for display: else as Django would show it
                 return self.compose_sql(sql, params)
-            except Exception:  # noqa: BLE001 - only for display: the statement as written
-                return sql
-        return query
+        return super().last_executed_query(cursor, sql, params)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

@@ -15,6 +15,7 @@ from html import escape
 from django import template
 from django.forms import BoundField
 from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -30,29 +31,30 @@ def _local(moment: datetime) -> datetime:
 
 
 def _meta(option: SessionOption, currency: str) -> str:
+    # As {% translate %} and {% blocktranslate %}: the message is the template's own
+    # text (not escaped), the values put in it are escaped.
     if option.price:
         fee = f'<span class="price">{escape(money_text(option.price, currency))}</span>'
     else:
-        fee = escape(gettext("No extra fee"))
+        fee = gettext("No extra fee")
     credits = ""
     if option.ce_credits:
-        hours = gettext("%(hours)s CE hours") % {"hours": option.ce_credits}
-        credits = f" · {escape(hours)}"
+        hours = gettext("%(hours)s CE hours") % {"hours": escape(str(option.ce_credits))}
+        credits = f" · {hours}"
     if option.full:
-        seats = f'<span class="badge sold-out">{escape(gettext("Full"))}</span>'
+        seats = f'<span class="badge sold-out">{gettext("Full")}</span>'
     elif option.available is None:
-        seats = escape(gettext("Seats available"))
+        seats = gettext("Seats available")
     else:
-        seats = escape(
-            ngettext("%(seats)s seat left", "%(seats)s seats left", option.available)
-            % {"seats": option.available}
-        )
+        seats = ngettext("%(seats)s seat left", "%(seats)s seats left", option.available) % {
+            "seats": option.available
+        }
     clash = ""
     if option.same_time_as:
         others = gettext("Runs at the same time as %(others)s.") % {
-            "others": ", ".join(option.same_time_as)
+            "others": ", ".join(escape(title) for title in option.same_time_as)
         }
-        clash = f'<br><span class="clash">{escape(others)}</span>'
+        clash = f'<br><span class="clash">{others}</span>'
     return (
         f'        <span class="badge">{escape(str(option.kind))}</span>\n'
         f"        {fee}\n"
@@ -95,13 +97,13 @@ def session_choices(
         return mark_safe("")  # noqa: S308 - nothing
     auto_id, name = field.auto_id, field.html_name
     described = f' aria-describedby="{escape(auto_id)}_error"' if field.errors else ""
-    help_text = gettext(
+    help_text = gettext(  # the template's own text, as {% translate %} shows it
         "Sessions marked “runs at the same time as” overlap: choose at most one of them."
     )
     out = [
         f'<fieldset class="choices sessions"{described}>\n'
-        f"  <legend>{escape(str(legend or field.label))}</legend>\n"
-        f'  <p class="help">{escape(help_text)}</p>\n'
+        f"  <legend>{conditional_escape(legend or field.label)}</legend>\n"
+        f'  <p class="help">{help_text}</p>\n'
         f"  {field.errors}\n"
     ]
     for day, options in days:
