@@ -282,7 +282,9 @@ def _manage_page(
     confirmed = registration.status == Registration.Status.CONFIRMED
     waits = selectors.session_waits_of(registration=registration) if confirmed else {}
     blocks = []
-    questions = _questions(registration)
+    # The menu's questions are the catalogue's (active, ticket types prefetched): what
+    # the details forms ask, without reading them again.
+    questions = list(menu.questions) if menu is not None else _questions(registration)
     for attendee in registration.attendees.all():
         details = _details_form(attendee, questions)
         sessions = _sessions_form(attendee, menu)

@@ -112,4 +112,6 @@ def test_ce_sections_of_a_group_read_the_evidence_once(api, client, ce):
         for q in captured.captured_queries
         if "registrations_attestation" in q["sql"] or "registrations_checkin" in q["sql"]
     ]
-    assert len(evidence_reads) == 2
+    # once for the whole group: one statement on PostgreSQL (check-ins and attestations
+    # together), two through the ORM elsewhere
+    assert len(evidence_reads) == (1 if connection.vendor == "postgresql" else 2)
