@@ -69,9 +69,11 @@ def invoice_issue_registered(
 
 
 def _status_locked(registration_id: int) -> tuple[str | None, bool]:
-    """The registration's status, its row locked until the transaction ends, and whether
-    it has a document already: one prepared statement (the ORM's two cost more CPU to
-    compile than to run, on every invoice registration)."""
+    """The registration's status, its row locked until the transaction ends, then
+    whether it has a document already: two prepared statements (the ORM's cost more CPU
+    to compile than to run, on every invoice registration). The second runs after the
+    lock is granted, so it sees an invoice that whoever held the lock committed (one
+    statement would read it as of before the wait)."""
     if connection.vendor != "postgresql":
         status = (
             Registration.objects.select_for_update()
@@ -82,13 +84,17 @@ def _status_locked(registration_id: int) -> tuple[str | None, bool]:
         return status, Invoice.objects.filter(registration_id=registration_id).exists()
     with prepared_cursor() as cursor:
         cursor.execute(
-            "SELECT r.status, EXISTS (SELECT 1 FROM finance_invoice i "
-            "WHERE i.registration_id = r.id) FROM registrations_registration r "
-            "WHERE r.id = %s FOR UPDATE OF r",
+            "SELECT status FROM registrations_registration WHERE id = %s FOR UPDATE",
             [registration_id],
         )
         row = cursor.fetchone()
-    return (row[0], row[1]) if row else (None, False)
+        if row is None:
+            return None, False
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM finance_invoice WHERE registration_id = %s)",
+            [registration_id],
+        )
+        return row[0], cursor.fetchone()[0]
 
 
 def invoices_issue_missing(*, older_than: timedelta = timedelta(seconds=30)) -> int:

@@ -2,6 +2,7 @@
 commits has its own number, consecutive, with no gap, even when others roll back."""
 
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -11,6 +12,8 @@ from django.db import close_old_connections, connection
 
 from config.errors import Conflict
 from finance.models import Invoice
+from finance.services import issuing
+from registrations.models import Registration
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, TicketTypeFactory
@@ -90,3 +93,52 @@ def test_50_concurrent_invoice_registrations_get_50_consecutive_numbers(settings
     buyers = [(full, TicketTypeFactory(event=full))] * 20 + [(first, tickets[first.pk])] * 10
     assert rush(buyers, at_once=30) == {"ok": 20, "sold_out": 10}
     assert sequences() == list(range(1, 71))
+
+
+def test_an_issuer_that_waited_for_the_lock_sees_the_invoice_the_other_committed(monkeypatch):
+    """The sweep and the request (or two sweeps) issuing the same registration's invoice:
+    the one that waits on the registration's row must find the invoice the other wrote,
+    not issue a second."""
+    monkeypatch.setattr("registrations.messaging.outbox.queue_delivery", lambda ids: None)
+    monkeypatch.setattr(
+        "registrations.services.registration.invoice_issue_registered", lambda **kw: None
+    )  # registered without its invoice, as a crash would leave it
+    event = EventFactory(capacity=10)
+    rush([(event, TicketTypeFactory(event=event, capacity=10))], 1)
+    registration = Registration.objects.get(event=event)
+    assert not Invoice.objects.filter(registration=registration).exists()
+
+    holding = threading.Event()
+    results: dict[str, object] = {}
+    issue = issuing._issue_invoice
+
+    def issue_slowly(*args, **kwargs):
+        if threading.current_thread().name == "first":  # the row is locked: let the
+            holding.set()  # other issuer come and wait on it
+            time.sleep(0.5)
+        return issue(*args, **kwargs)
+
+    monkeypatch.setattr(issuing, "_issue_invoice", issue_slowly)
+
+    def run(name: str) -> None:
+        if name == "second":
+            holding.wait(timeout=10)
+        try:
+            results[name] = issuing.invoice_issue_registered(
+                registration=Registration.objects.get(pk=registration.pk)
+            )
+        except Exception as exc:  # noqa: BLE001 - reported below
+            results[name] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,), name=n) for n in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    close_old_connections()
+    issued = [r for r in results.values() if isinstance(r, Invoice)]
+    assert not [r for r in results.values() if isinstance(r, Exception)], results
+    assert len(issued) == 1
+    assert Invoice.objects.filter(registration=registration).count() == 1
