@@ -558,7 +558,7 @@ def _summary(results: dict[str, list[Measure]]) -> None:
     if results["purchase"]:
         cpu = statistics.median(m.cpu_ms / 1000 for m in results["purchase"])
         print(
-            f"  purchase: {cpu:.3f} CPU-s, {PRETIX_PURCHASE_CPU_SECONDS / cpu:.0f}x cheaper than "
+            f"  purchase: {cpu:.4f} CPU-s, {PRETIX_PURCHASE_CPU_SECONDS / cpu:.1f}x cheaper than "
             f"pretix's {PRETIX_PURCHASE_CPU_SECONDS} CPU-s (issue 18, no local pretix)"
         )
 
