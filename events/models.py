@@ -335,9 +335,13 @@ class Session(models.Model):
         return self.starts_at < other.ends_at and other.starts_at < self.ends_at
 
     def get_kind_display(self) -> str:
-        """Django's, without hashing every choice's label on each call (the register, review
-        and manage pages ask it of every session)."""
-        return force_str(dict(self.Kind.choices).get(self.kind, self.kind), strings_only=True)
+        """Django's, without hashing every choice's label or building the list of choices
+        on each call (the register, review and manage pages ask it of every session)."""
+        try:
+            label = self.Kind(self.kind).label
+        except ValueError:  # not one of the kinds: shown as stored, as Django does
+            return self.kind
+        return force_str(label, strings_only=True)
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
