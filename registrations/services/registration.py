@@ -12,6 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from config.inserts import insert_new
+from config.rows import attach_prefetched
 from events.models import Event, Session, TicketType
 from events.questions import answers_clean
 from events.selectors import catalogue_forget_on_commit
@@ -152,8 +153,8 @@ def registration_create(
         except DatabaseError:  # registered all the same: the periodic sweep invoices it
             logger.exception("invoice of %s not issued now", registration.reference)
     # The caller shows what was created: serve it from memory rather than reading it back.
-    _attach(registration, "attendees", rows)
-    _attach(registration, "invoices", [invoice] if invoice else [])
+    attach_prefetched(registration, "attendees", rows)
+    attach_prefetched(registration, "invoices", [invoice] if invoice else [])
     return registration
 
 
@@ -317,18 +318,8 @@ def _save_attendees(
         ]
     )
     for row in rows:
-        _attach(row, "choices", [c for c in choices if c.attendee is row])
+        attach_prefetched(row, "choices", [c for c in choices if c.attendee is row])
     return rows
-
-
-def _attach(instance, relation: str, objects: list) -> None:
-    """Serve `instance.<relation>.all()` from objects already in hand, as prefetch would."""
-    queryset = getattr(instance, relation).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    if not hasattr(instance, "_prefetched_objects_cache"):
-        instance._prefetched_objects_cache = {}
-    instance._prefetched_objects_cache[relation] = queryset
 
 
 @transaction.atomic
