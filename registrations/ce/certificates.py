@@ -79,7 +79,8 @@ def certificate_pdf_from_credits(credits: AttendeeCredits) -> bytes:
     attendee = credits.attendee
     event = attendee.registration.event
     released = event.certificates_released_at
-    issued = event.local(released).date() if released else timezone.localdate()
+    # The day in the event's zone (UTC's may already be the next day, or still the last).
+    issued = event.local(released or timezone.now()).date()
     styles = _styles()
     story = [
         *_heading(attendee, styles),
