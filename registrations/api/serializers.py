@@ -91,11 +91,12 @@ class RegistrationInputSerializer(InputSerializer):
         }
 
 
-class AttendeeChangeSerializer(serializers.Serializer):
+class _AttendeeDetailsSerializer(serializers.Serializer):
+    """An attendee's details that can be changed after registering, each optional."""
+
     credentials = CredentialsSerializer(required=False)
     first_name = serializers.CharField(max_length=100, required=False)
     last_name = serializers.CharField(max_length=100, required=False)
-    email = serializers.EmailField(max_length=254, required=False)
     organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
     job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
     profession = serializers.ChoiceField(
@@ -110,25 +111,16 @@ class AttendeeChangeSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
 
-class AttendeeOwnChangeSerializer(serializers.Serializer):
+class AttendeeChangeSerializer(_AttendeeDetailsSerializer):
+    """What the buyer changes from the registration's link: the email too (a new email
+    hands the seat to someone else: a substitution)."""
+
+    email = serializers.EmailField(max_length=254, required=False)
+
+
+class AttendeeOwnChangeSerializer(_AttendeeDetailsSerializer):
     """What an attendee changes from their own link: not the email (a new email hands the
     seat to someone else, the buyer's decision)."""
-
-    credentials = CredentialsSerializer(required=False)
-    first_name = serializers.CharField(max_length=100, required=False)
-    last_name = serializers.CharField(max_length=100, required=False)
-    organization = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    job_title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    profession = serializers.ChoiceField(
-        choices=Profession.choices, required=False, allow_blank=True
-    )
-    member_number = serializers.CharField(max_length=40, required=False, allow_blank=True)
-    dietary_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    accessibility_needs = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    sessions = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=50
-    )
-    answers = serializers.DictField(child=serializers.JSONField(), required=False)
 
     def validate(self, attrs):
         unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)

@@ -48,6 +48,24 @@ def _posted_id(request: HttpRequest, name: str) -> int:
     return int(value)
 
 
+def _add_or_remove(request: HttpRequest, event, form, *, page: str, remove, add, added: str):
+    """The POST of a page that lists rows, adds one with `form` and removes one by its
+    posted id: `remove()` removes (and says what it did), `add(**values)` adds. A redirect
+    to `page` when done, or None when the form has errors (the page is shown again)."""
+    if request.POST.get("action") == "remove":
+        messages.success(request, remove())
+        return redirect(page, slug=event.slug)
+    if form.is_valid():
+        try:
+            add(**form.service_kwargs())
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(request, added)
+            return redirect(page, slug=event.slug)
+    return None
+
+
 @organizer_required
 @require_http_methods(PAGE_METHODS)
 def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
@@ -55,24 +73,24 @@ def questions_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = QuestionForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "remove":
+
+        def remove() -> str:
             question = get_object_or_404(Question, event=event, pk=_posted_id(request, "question"))
-            deleted = catalogue.question_remove(question=question)
-            messages.success(
-                request,
-                _("The question was deleted.")
-                if deleted
-                else _("The question has answers: it is off the form, and its answers are kept."),
-            )
-            return redirect("organizer:questions", slug=event.slug)
-        if form.is_valid():
-            try:
-                catalogue.question_create(event=event, **form.service_kwargs())
-            except ValidationError as exc:
-                _errors_onto(form, exc)
-            else:
-                messages.success(request, _("The question is on the registration form."))
-                return redirect("organizer:questions", slug=event.slug)
+            if catalogue.question_remove(question=question):
+                return _("The question was deleted.")
+            return _("The question has answers: it is off the form, and its answers are kept.")
+
+        done = _add_or_remove(
+            request,
+            event,
+            form,
+            page="organizer:questions",
+            remove=remove,
+            add=lambda **values: catalogue.question_create(event=event, **values),
+            added=_("The question is on the registration form."),
+        )
+        if done:
+            return done
         status = 400
     questions = event.questions.prefetch_related("ticket_types")
     context = {"event": event, "form": form, "questions": questions}
@@ -86,19 +104,23 @@ def team_rates_page(request: HttpRequest, slug: str) -> HttpResponse:
     form = GroupRateForm(request.POST if request.POST.get("action") == "add" else None, event=event)
     status = 200
     if request.method == "POST":
-        if request.POST.get("action") == "remove":
+
+        def remove() -> str:
             rate = get_object_or_404(GroupRate, event=event, pk=_posted_id(request, "rate"))
             catalogue.group_rate_delete(rate=rate)
-            messages.success(request, _("The team rate was removed."))
-            return redirect("organizer:team_rates", slug=event.slug)
-        if form.is_valid():
-            try:
-                catalogue.group_rate_create(event=event, **form.service_kwargs())
-            except ValidationError as exc:
-                _errors_onto(form, exc)
-            else:
-                messages.success(request, _("The team rate applies from now on."))
-                return redirect("organizer:team_rates", slug=event.slug)
+            return _("The team rate was removed.")
+
+        done = _add_or_remove(
+            request,
+            event,
+            form,
+            page="organizer:team_rates",
+            remove=remove,
+            add=lambda **values: catalogue.group_rate_create(event=event, **values),
+            added=_("The team rate applies from now on."),
+        )
+        if done:
+            return done
         status = 400
     rates = event.group_rates.prefetch_related("ticket_types")
     context = {"event": event, "form": form, "rates": rates}
