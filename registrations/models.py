@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from config.links import token_path
 from events.models import Event, Session, TicketType
 from registrations.q_match import q_matches
 
@@ -235,7 +236,7 @@ class Registration(models.Model):
         return max(self.total - self.amount_paid, ZERO)
 
     def get_absolute_url(self) -> str:
-        return reverse("registrations:manage", kwargs={"token": self.token})
+        return token_path("registrations:manage", self.token)
 
 
 class Attendee(models.Model):
@@ -284,7 +285,7 @@ class Attendee(models.Model):
 
     def get_absolute_url(self) -> str:
         """The attendee's own page: only their ticket, sessions, details and CE credit."""
-        return reverse("registrations:attendee_own", kwargs={"token": self.token})
+        return token_path("registrations:attendee_own", self.token)
 
     @property
     def joins_online(self) -> bool:

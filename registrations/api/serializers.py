@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-from django.urls import reverse
 from rest_framework import serializers
 
 from config.api import InputSerializer, MoneyField
+from config.links import token_path
 from config.money import money_amount
 from events.models import Event
 from finance.billing import BillingInput
@@ -211,11 +211,14 @@ def registration_data(
     `payment` (the online payment to complete) from the payments app when one is due."""
     event = registration.event
 
+    # The scheme and host, checked against ALLOWED_HOSTS once rather than for every link.
+    origin = request.build_absolute_uri("/")[:-1] if request else ""
+
     def absolute(path: str) -> str:
-        return request.build_absolute_uri(path) if request else path
+        return origin + path
 
     def document(name: str) -> str:
-        return absolute(reverse(f"payments:{name}", kwargs={"token": registration.token}))
+        return absolute(token_path(f"payments:{name}", registration.token))
 
     data = {
         "reference": registration.reference,

@@ -11,6 +11,7 @@ from celery import shared_task
 from django.db.models import Q
 from django.utils import timezone
 
+from config.broker import publish
 from registrations.messaging.delivery import TransientEmailError, outbox_deliver
 from registrations.messaging.models import OutboxMessage
 
@@ -63,16 +64,13 @@ def requeue_unsent_outbox(older_than_seconds: float = 120) -> int:
 
 def queue_delivery(message_ids: list[int]) -> None:
     """Queue the delivery of these rows: one task for the emails of one change (queueing
-    costs the web process more CPU than writing the rows). A broker that is down is
-    logged, not raised: the rows stay unsent and requeue_unsent_outbox queues them later."""
-    # argsrepr: the ids as logged, written here rather than by Celery's saferepr (a tenth
-    # of the publish, bench/profile_request.py registration --callees apply_async).
+    costs the web process more CPU than writing the rows, hence config.broker.publish). A
+    broker that is down is logged, not raised: the rows stay unsent and
+    requeue_unsent_outbox queues them later."""
     try:
         if len(message_ids) == 1:
-            args = (message_ids[0],)
-            send_outbox_message.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
+            publish(send_outbox_message, (message_ids[0],))
         elif message_ids:
-            args = (list(message_ids),)
-            send_outbox_messages.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
+            publish(send_outbox_messages, (list(message_ids),))
     except Exception:  # noqa: BLE001 - broker down: the periodic re-queue sends them later
         logger.warning("outbox %s not queued (broker unavailable); will be re-queued", message_ids)
