@@ -6,7 +6,7 @@ Redis commands each one sends, and the functions that cost most. Steady under lo
 wall clock: what it counts does not depend on the other processes of the machine.
 
     .venv/bin/python bench/profile_request.py [registration|purchase] [--requests 300]
-        [--sort tottime|cumulative] [--limit 40] [--callgrind FILE]
+        [--sort tottime|cumulative] [--limit 40] [--callgrind FILE] [--pstats FILE]
 
 Uses BENCH_DATABASE_URL (default the `confreg_bench` database) and BENCH_REDIS_URL (default
 redis://127.0.0.1:6379/4), with the settings of bench/server_cpu.py (DEBUG off, throttling
@@ -170,6 +170,7 @@ def main() -> None:
     )
     parser.add_argument("--callgrind", help="write the profile in callgrind format to this file")
     parser.add_argument("--callees", help="print what functions matching this call")
+    parser.add_argument("--pstats", help="write the profile for pstats (python -m pstats FILE)")
     args = parser.parse_args()
     env = {
         "DATABASE_URL": os.environ.get(
@@ -318,6 +319,8 @@ def main() -> None:
     calls = sum(nc for _, nc, _, _, _ in stats.stats.values()) / args.requests
     print(f"{calls:,.0f} Python function calls per {args.what}")
     _print_stages(stats, STAGES[args.what], cpu * 1000)
+    if args.pstats:
+        stats.dump_stats(args.pstats)
     if args.callgrind:
         from pyprof2calltree import convert  # noqa: PLC0415 - optional
 

@@ -35,8 +35,10 @@ def payment_for_registration(*, registration: Registration) -> Payment | None:
     be reached (the claimed payment stays open without an intent; the next call tries
     again).
     """
+    if registration.total <= 0:  # before the provider: setting one up reads its settings
+        return None
     provider = provider_for_method(registration.payment_method)
-    if not provider.online or registration.total <= 0:
+    if not provider.online:
         return None
     payment = _claim_payment(registration, provider.name)
     if payment is None:
