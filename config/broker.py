@@ -84,6 +84,8 @@ def publish(task, args: tuple) -> None:
         conf.task_always_eager
         or url.partition("://")[0] not in ("redis", "rediss")
         or conf.broker_transport_options.get("global_keyprefix")
+        or task.expires is not None  # options that would go in the message
+        or task.priority is not None
     ):
         task.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
         return
@@ -110,7 +112,7 @@ def task_message(task, args: tuple, queue: str) -> bytes:
         "parent_id": None,
         "argsrepr": repr(args),
         "kwargsrepr": "{}",
-        "origin": _origin(),
+        "origin": anon_nodename(),  # this process
         "ignore_result": task.ignore_result,
         "replaced_task_nesting": 0,
         "stamped_headers": None,
@@ -143,11 +145,6 @@ def _queue_of(app, task_name: str) -> str:
     """The queue CELERY_TASK_ROUTES sends the task to (the default queue otherwise)."""
     route = app.amqp.router.route({}, task_name)
     return route["queue"].name
-
-
-@functools.cache
-def _origin() -> str:
-    return anon_nodename()
 
 
 def _client(url: str, options: dict) -> redis.Redis:
