@@ -18,22 +18,26 @@ folder, outside this project; this script (stdlib only) drives it through that v
   rendered but never sent. Then `migrate` and `rebuild` (compilemessages, collectstatic,
   compress: gettext's msgfmt, no node).
 - seed: organizer `bench`, live event `shop` (presale open now), one product at 450.00 EUR
-  with a quota of 100000, bank transfer on, attendee name asked, no invoice address. Idempotent.
-- serve: `gunicorn pretix.wsgi`, sync workers, in the foreground (its pid is gunicorn's
-  master: read its CPU and its workers' from /proc). Static files are not served: the
-  purchase reads HTML only, as bench/server_cpu.py's does.
+  with a quota of 100000, bank transfer on (plugin on for organizer and event), attendee
+  name (required) and e-mail (optional) asked, no invoice address. Idempotent.
+- serve: `gunicorn pretix.wsgi`, sync workers, in the foreground; prints the gunicorn
+  master's pid (read its CPU and its workers' from /proc); SIGTERM stops it all. Static
+  files are not served: the purchase reads HTML only, as bench/server_cpu.py's does.
 - purchase: `--count` purchases, `--buyers` at a time, each a new visitor with one
   keep-alive connection and its cookies: event page, add to cart, contact and attendee
   name, bank transfer, confirm, order page. Exits non-zero if any did not end in an order.
 
-From Python: `purchase_one(port, event_path, n)` does one purchase and raises
-PurchaseFailed on anything else; `order_count()` counts the orders in pretix's database.
+From Python: `gunicorn(port, workers)` starts the server (a Popen whose pid is the
+master); `purchase_one(port, event_path, n)` does one purchase, returns the order page's
+path and raises PurchaseFailed (OSError or HTTPException when the connection fails) on
+anything else; `order_count()` counts the orders in pretix's database.
 """
 
 import argparse
 import http.client
 import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -41,10 +45,12 @@ import time
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import server_cpu  # noqa: E402  (stdlib only at import)
 
 VENV = Path(os.environ.get("PRETIX_VENV", "/work/pretix-venv"))
 DATA = Path(os.environ.get("PRETIX_DATA", "/work/pretix-data"))
@@ -173,6 +179,9 @@ from pretix.base.models import Event, Item, Organizer, Quota
 
 with scopes_disabled():
     organizer, _ = Organizer.objects.get_or_create(slug="{ORGANIZER}", defaults={{"name": "Bench"}})
+    # Bank transfer is an event-and-organizer plugin: on for both, or offered by neither.
+    organizer.enable_plugin("pretix.plugins.banktransfer")
+    organizer.save()
     event = Event.objects.filter(organizer=organizer, slug="{EVENT}").first()
     if event is None:
         event = Event.objects.create(
@@ -184,11 +193,10 @@ with scopes_disabled():
             presale_start=now() - datetime.timedelta(days=1),
             presale_end=now() + datetime.timedelta(days=80),
         )
-        plugins = settings.PRETIX_PLUGINS_DEFAULT.split(",")
-        event.set_active_plugins(plugins, allow_restricted=plugins)
-        event.save(update_fields=["plugins"])
         event.checkin_lists.create(name="Default", all_products=True)
         event.set_defaults()
+    plugins = settings.PRETIX_PLUGINS_DEFAULT.split(",") + ["pretix.plugins.banktransfer"]
+    event.set_active_plugins(plugins, allow_restricted=plugins)
     event.live = True
     event.testmode = False
     event.presale_start = now() - datetime.timedelta(days=1)
@@ -198,6 +206,8 @@ with scopes_disabled():
         name="Conference ticket",
         defaults={{"default_price": Decimal("450.00"), "admission": True, "active": True}},
     )
+    item.personalized = True  # attendee name (and e-mail) asked for this ticket
+    item.save()
     quota, _ = Quota.objects.get_or_create(event=event, name="Tickets", defaults={{"size": 100000}})
     quota.items.add(item)
     s = event.settings
@@ -206,11 +216,10 @@ with scopes_disabled():
     s.payment_banktransfer_bank_details = "Bench Bank, IBAN DE00 0000 0000 0000 0000 00"
     s.attendee_names_asked = True
     s.attendee_names_required = True
-    s.attendee_emails_asked = False
+    s.attendee_emails_asked = True
     s.invoice_address_asked = False
     s.order_email_asked_twice = False
     s.cookie_consent = False
-    print(item.pk)
 """
 
 
@@ -222,9 +231,20 @@ def seed(port: int) -> None:
 def order_count() -> int:
     """Orders in pretix's database (any status: bank transfer leaves them pending)."""
     out = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", DATABASE, "-Atc",
-         "SELECT count(*) FROM pretixbase_order"],
-        capture_output=True, text=True, check=True,
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-d",
+            DATABASE,
+            "-Atc",
+            "SELECT count(*) FROM pretixbase_order",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return int(out.strip())
 
@@ -235,9 +255,23 @@ def order_count() -> int:
 def gunicorn(port: int, workers: int, **popen) -> subprocess.Popen:
     """gunicorn serving pretix on `port`, `workers` sync workers; returns once it answers."""
     server = subprocess.Popen(
-        [str(PYTHON), "-m", "gunicorn", "pretix.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--log-level", "warning", "--timeout", "120"],
-        env=pretix_env(), cwd=DATA, **popen,
+        [
+            str(PYTHON),
+            "-m",
+            "gunicorn",
+            "pretix.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+            "--timeout",
+            "120",
+        ],
+        env=pretix_env(),
+        cwd=DATA,
+        **popen,
     )
     for _ in range(300):
         if server.poll() is not None:
@@ -255,8 +289,12 @@ def gunicorn(port: int, workers: int, **popen) -> subprocess.Popen:
 
 def serve(port: int, workers: int) -> int:
     server = gunicorn(port, workers)
-    print(f"pretix on http://127.0.0.1:{port}{EVENT_PATH}, gunicorn master pid {server.pid}",
-          flush=True)
+    print(
+        f"pretix on http://127.0.0.1:{port}{EVENT_PATH}, gunicorn master pid {server.pid}",
+        flush=True,
+    )
+    # Ctrl-C or SIGTERM to this script stops gunicorn (master and workers) too.
+    signal.signal(signal.SIGTERM, lambda *_: server.terminate())
     try:
         return server.wait()
     except KeyboardInterrupt:
@@ -272,8 +310,8 @@ class PurchaseFailed(Exception):
 
 
 class Forms(HTMLParser):
-    """The forms of a page as a browser would submit them: action, and the fields with
-    their current values (checked boxes and radios, selected options, hidden inputs)."""
+    """The forms of a page as a browser would submit them: action, method, and the fields
+    with their current values (checked boxes and radios, selected options, hidden inputs)."""
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
@@ -285,7 +323,13 @@ class Forms(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            self.forms.append({"action": a.get("action") or "", "fields": {}, "radios": {}})
+            self.forms.append(
+                {
+                    "action": a.get("action") or "",
+                    "method": (a.get("method") or "get").lower(),
+                    "fields": {},
+                }
+            )
             return
         if not self.forms:
             return
@@ -293,11 +337,7 @@ class Forms(HTMLParser):
         name = a.get("name")
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
-            if kind == "radio":
-                self.forms[-1]["radios"].setdefault(name, []).append(a.get("value", "on"))
-                if "checked" in a:
-                    fields[name] = a.get("value", "on")
-            elif kind == "checkbox":
+            if kind in ("radio", "checkbox"):
                 if "checked" in a:
                     fields[name] = a.get("value", "on")
             elif kind not in ("submit", "button", "image", "file"):
@@ -322,37 +362,18 @@ class Forms(HTMLParser):
             self.forms[-1]["fields"][self._textarea] += data
 
     def find(self, action_part: str) -> dict:
+        """The first POST form whose action contains `action_part` ("": posts to the page)."""
         for form in self.forms:
-            if action_part in form["action"]:
+            if form["method"] == "post" and (
+                action_part in form["action"] if action_part else not form["action"]
+            ):
                 return form
-        raise PurchaseFailed(f"no form posting to *{action_part}* on the page")
+        raise PurchaseFailed(f"no form posting to *{action_part or 'the page'}* on the page")
 
 
-class Browser:
-    """A visitor: one keep-alive connection, cookies kept, redirects followed as GETs."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method: str, path: str, form: dict | None = None):
-        headers = {"Accept": "text/html", "User-Agent": "bench/pretix_shop"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://127.0.0.1:{self.port}{path}"
-        self.conn.request(method, path, body, headers)
-        response = self.conn.getresponse()
-        content = response.read().decode()
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-        return response, content
+class Browser(server_cpu.Browser):
+    """bench/server_cpu.py's visitor (one keep-alive connection, cookies kept), which
+    also follows redirects as a browser does."""
 
     def follow(self, method: str, path: str, form: dict | None = None) -> tuple[str, str]:
         """Request, then follow redirects; (final path, page). Anything but 200 raises."""
@@ -399,28 +420,29 @@ def purchase_one(port: int, event_path: str = EVENT_PATH, n: int | str = 0) -> s
             step = _step(path)
             if "/order/" in path:
                 break
-            form = Forms(page).find(f"/checkout/{step}/") if step != path else None
-            if form is None:
+            if step == path:
                 raise PurchaseFailed(f"unexpected page {path}")
             values: dict = {}
             if step == "questions":
-                for name in form["fields"]:
-                    if name == "email" or name.endswith("-email"):
+                for name in Forms(page).find("")["fields"]:
+                    if name == "email":
                         values[name] = f"buyer{n}@example.org"
-                    elif "attendee_name_parts" in name and not name.endswith("_0"):
-                        values[name] = "Ada Ng"
-                    elif name.endswith("attendee_name_parts_0"):
-                        values[name] = form["fields"][name] or "Ada Ng"
+                    elif name.endswith("-attendee_email"):
+                        values[name] = f"attendee{n}@example.org"
+                    elif name.endswith("attendee_name_parts_0"):  # given name
+                        values[name] = "Ada"
+                    elif "attendee_name_parts_" in name:  # family name
+                        values[name] = "Ng"
             elif step == "payment":
                 values["payment"] = "banktransfer"
             before = path
-            path, page = _post(browser, path, page, f"/checkout/{step}/", values)
+            path, page = _post(browser, path, page, "", values)  # each step posts to itself
             if path == before:  # the same step again: the shop refused the form
                 errors = [re.sub(r"<[^>]+>|\s+", " ", e).strip() for e in ERROR.findall(page)]
                 raise PurchaseFailed(f"step {step} refused: {errors or 'no message'}")
         if "/order/" not in path:
             raise PurchaseFailed(f"no order at the end, last page {path}")
-        if "order has been" not in unescape(page).lower():
+        if "your order has been placed successfully" not in unescape(page).lower():
             raise PurchaseFailed(f"order page {path} does not say the order was placed")
         return path
     finally:

@@ -18,6 +18,7 @@ purchase's last page).
 
     .venv/bin/python bench/server_cpu.py [--rounds 3] [--requests 2000] [--clients 32]
         [--purchases 60] [--buyers 4] [--workers 4] [--port 8765]
+        [--pretix [--pretix-purchases 20]]
 
 Databases (created if missing): BENCH_DATABASE_URL (default the `confreg_bench` database
 on 127.0.0.1:5432, user postgres) for this project and BENCH_FLOOR_DATABASE_URL (default
@@ -25,8 +26,12 @@ on 127.0.0.1:5432, user postgres) for this project and BENCH_FLOOR_DATABASE_URL 
 database. Cache and broker: BENCH_REDIS_URL (default redis://127.0.0.1:6379/4), emptied
 first. gunicorn listens on --port (floor) and --port + 1 (this project).
 
-A pretix shop is no part of this: without one, a purchase is compared with the 0.87
-CPU-s measured for pretix 2026.8 on this machine (issue 18).
+With `--pretix`, each round also measures pretix's own shop the same way (gunicorn,
+`--workers` workers, on --port + 2, and the backends of its database): `--pretix-purchases`
+purchases (event page, cart, contact and attendee, bank transfer, confirm, order page)
+through bench/pretix_shop.py, which must have installed and seeded it first. Without it,
+a purchase is compared with the 0.87 CPU-s measured for pretix 2026.8 when issue 18 was
+written (on a faster day of this machine: compare within a run when you can).
 """
 
 import argparse
@@ -408,7 +413,13 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers, each server")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8765")))
     parser.add_argument("--no-purchase", action="store_true")
+    parser.add_argument(
+        "--pretix", action="store_true", help="measure pretix's purchase in the same rounds"
+    )
+    parser.add_argument("--pretix-purchases", type=int, default=20)
     args = parser.parse_args()
+    if args.pretix and args.no_purchase:
+        raise SystemExit("--pretix compares purchases: drop --no-purchase")
 
     app_url = os.environ.get(
         "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/confreg_bench"
@@ -463,11 +474,20 @@ def main() -> int:
     floor_port, app_port = args.port, args.port + 1
     floor_server = _gunicorn("bench.floor_app", floor_port, args.workers, floor_env)
     app_server = _gunicorn("config.wsgi", app_port, args.workers, env)
-    results: dict[str, list[Measure]] = {"floor": [], "app": [], "purchase": []}
+    results: dict[str, list[Measure]] = {"floor": [], "app": [], "purchase": [], "pretix": []}
     oversold = failed = False
+    pretix_port = args.port + 2
+    pretix_server = pretix_cpu = None
+    if args.pretix:
+        from bench import pretix_shop
+
+        pretix_server = pretix_shop.gunicorn(pretix_port, args.workers)
+        pretix_cpu = ServerCpu(pretix_server.pid, pretix_shop.DATABASE)
     try:
         _warm(floor_port, args.workers)
         _warm(app_port, args.workers)
+        if args.pretix:  # every worker has rendered the shop's pages once
+            _pretix_purchases(pretix_port, args.workers * 2, args.buyers)
         floor_cpu = ServerCpu(floor_server.pid, _database_name(floor_url))
         app_cpu = ServerCpu(app_server.pid, _database_name(app_url))
         shop = EventFactory(slug=f"shop-{int(time.time())}", venue=None)
@@ -528,14 +548,42 @@ def main() -> int:
                 print(purchase.line().replace("/request", "/purchase").replace("req/s", "buy/s "))
                 results["purchase"].append(purchase)
                 failed |= not purchase.all_answered(200)
+            if args.pretix:
+                pretix = _measured(
+                    "pretix",
+                    pretix_cpu,
+                    args.pretix_purchases,
+                    lambda: _pretix_purchases(pretix_port, args.pretix_purchases, args.buyers),
+                )
+                print(pretix.line().replace("/request", "/purchase").replace("req/s", "buy/s "))
+                print(
+                    f"  pretix/this project, CPU a purchase: {pretix.cpu_ms / purchase.cpu_ms:.1f}"
+                )
+                results["pretix"].append(pretix)
+                failed |= not pretix.all_answered(200)
     finally:
-        for server in (floor_server, app_server):
-            server.terminate()
-            server.wait(timeout=30)
+        for server in (floor_server, app_server, pretix_server):
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
     _summary(results)
     if failed:
         print("SOME REQUESTS FAILED: their figures are not those of registrations")
     return 1 if oversold or failed else 0
+
+
+def _pretix_purchases(port: int, count: int, buyers: int):
+    """pretix's shop, as `purchases` measures this project's: (latencies, statuses), 200
+    for a purchase that ended in an order, 0 for one that did not."""
+    from bench import pretix_shop
+
+    latencies, failures = pretix_shop.purchases(port, pretix_shop.EVENT_PATH, count, buyers)
+    for failure in failures[:5]:
+        print(f"  pretix purchase failed: {failure}")
+    statuses = {200: len(latencies)} if latencies else {}
+    if failures:
+        statuses[0] = len(failures)
+    return latencies, statuses
 
 
 def _summary(results: dict[str, list[Measure]]) -> None:
@@ -555,7 +603,18 @@ def _summary(results: dict[str, list[Measure]]) -> None:
         + ", ".join(f"{m.p95_ms:.0f}" for m in results["floor"])
         + " ms)"
     )
-    if results["purchase"]:
+    if results["pretix"]:
+        cpu = statistics.median(m.cpu_ms / 1000 for m in results["purchase"])
+        pretix = statistics.median(m.cpu_ms / 1000 for m in results["pretix"])
+        ratios = [
+            p.cpu_ms / a.cpu_ms for p, a in zip(results["pretix"], results["purchase"], strict=True)
+        ]
+        print(
+            f"  purchase: {cpu:.4f} CPU-s, pretix {pretix:.3f} CPU-s in the same rounds: "
+            f"{statistics.median(ratios):.1f}x cheaper (rounds: "
+            f"{', '.join(f'{r:.1f}' for r in ratios)})"
+        )
+    elif results["purchase"]:
         cpu = statistics.median(m.cpu_ms / 1000 for m in results["purchase"])
         print(
             f"  purchase: {cpu:.4f} CPU-s, {PRETIX_PURCHASE_CPU_SECONDS / cpu:.1f}x cheaper than "
