@@ -199,7 +199,10 @@ with scopes_disabled():
     event.set_active_plugins(plugins, allow_restricted=plugins)
     event.live = True
     event.testmode = False
+    # Open now, however long ago it was seeded.
+    event.date_from = now() + datetime.timedelta(days=90)
     event.presale_start = now() - datetime.timedelta(days=1)
+    event.presale_end = now() + datetime.timedelta(days=80)
     event.save()
     item, _ = Item.objects.get_or_create(
         event=event,
@@ -284,6 +287,7 @@ def gunicorn(port: int, workers: int, **popen) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     server.terminate()
+    server.wait(timeout=30)
     raise SystemExit(f"gunicorn did not answer on port {port}")
 
 

@@ -219,7 +219,7 @@ class Measure:
 
     @property
     def p95_ms(self) -> float:
-        ordered = sorted(self.latencies)
+        ordered = sorted(self.latencies) or [float("nan")]
         return ordered[max(int(len(ordered) * 0.95) - 1, 0)] * 1000
 
     def all_answered(self, status: int) -> bool:
@@ -228,6 +228,8 @@ class Measure:
         return set(self.statuses) == {status}
 
     def line(self) -> str:
+        if not self.latencies:  # nothing answered as asked: the statuses say what did
+            return f"  {self.label:<9} no request succeeded; statuses {self.statuses}"
         return (
             f"  {self.label:<9} server CPU {self.cpu_ms:6.2f} ms/request "
             f"(gunicorn {self.web_cpu / self.count * 1000:5.2f}, PostgreSQL "
@@ -472,18 +474,22 @@ def main() -> int:
         f"{args.workers} workers each; CPU = gunicorn + PostgreSQL backends, from /proc"
     )
     floor_port, app_port = args.port, args.port + 1
+    if args.pretix:
+        from bench import pretix_shop
+
+        if not pretix_shop.PYTHON.exists():
+            raise SystemExit("no local pretix: bench/pretix_shop.py install, then seed")
     floor_server = _gunicorn("bench.floor_app", floor_port, args.workers, floor_env)
     app_server = _gunicorn("config.wsgi", app_port, args.workers, env)
     results: dict[str, list[Measure]] = {"floor": [], "app": [], "purchase": [], "pretix": []}
     oversold = failed = False
     pretix_port = args.port + 2
     pretix_server = pretix_cpu = None
-    if args.pretix:
-        from bench import pretix_shop
-
-        pretix_server = pretix_shop.gunicorn(pretix_port, args.workers)
-        pretix_cpu = ServerCpu(pretix_server.pid, pretix_shop.DATABASE)
     try:
+        if args.pretix:
+            pretix_shop.seed(pretix_port)  # its shop open now, however long ago it was made
+            pretix_server = pretix_shop.gunicorn(pretix_port, args.workers)
+            pretix_cpu = ServerCpu(pretix_server.pid, pretix_shop.DATABASE)
         _warm(floor_port, args.workers)
         _warm(app_port, args.workers)
         if args.pretix:  # every worker has rendered the shop's pages once

@@ -19,9 +19,13 @@ import uuid
 from contextlib import contextmanager
 
 import redis
+from celery import Task
+from celery.signals import before_task_publish
 from celery.utils.nodenames import anon_nodename
 from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import redis as kombu_redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from config.logging import HEADER as REQUEST_ID_HEADER
 from config.logging import request_id_var
@@ -63,37 +67,68 @@ _EMBED = {"callbacks": None, "errbacks": None, "chain": None, "chord": None}
 _clients: dict[str, redis.Redis] = {}
 
 
-def publish(task, args: tuple) -> None:
+def publish(task: Task, args: tuple) -> None:
     """Queue `task(*args)`, as `task.apply_async(args)` would, for less CPU.
 
-    With a Redis broker, the message (Celery's protocol 2 in Kombu's Redis envelope) is
-    written here and pushed with one LPUSH: about a fifth of apply_async's CPU, which
+    With a plain Redis broker, the message (Celery's protocol 2 in Kombu's Redis envelope)
+    is written here and pushed with one LPUSH: about a fifth of apply_async's CPU, which
     builds a producer, declares the queue and runs its routing and signals for every
-    message (bench/profile_request.py registration). Argument-only tasks without
-    options: countdowns, retries and the rest go through apply_async. Any other broker,
-    and eager mode, go through apply_async too. Raises what Redis raises when it is down,
-    as apply_async does.
+    message (bench/profile_request.py registration). Raises what Redis raises when it is
+    down, as apply_async does.
+
+    Everything else goes through apply_async (`_written_here` says what): eager mode, other
+    brokers, broker URLs that Kombu and redis-py read differently (TLS, options, failover),
+    a task published by a running task (Celery links the two), tasks or settings with
+    options that would change the message, and other `before_task_publish` receivers than
+    this project's (this path sends no signals: config.logging's request id is added here).
 
     tests/integration/test_broker_publish.py holds the message to the one Celery writes,
     so an upgrade that changes the format fails there rather than in the worker.
     """
     app = task.app
-    conf = app.conf
-    url = conf.broker_url or ""
-    if (
-        conf.task_always_eager
-        or url.partition("://")[0] not in ("redis", "rediss")
-        or conf.broker_transport_options.get("global_keyprefix")
-        or task.expires is not None  # options that would go in the message
-        or task.priority is not None
-    ):
+    url = app.conf.broker_url or ""
+    if not _written_here(task, url):
         task.apply_async(args, argsrepr=repr(args), kwargsrepr="{}")
         return
     queue = _queue_of(app, task.name)
-    _client(url, conf.broker_transport_options).lpush(queue, task_message(task, args, queue))
+    _client(url, app.conf.broker_transport_options).lpush(queue, task_message(task, args, queue))
 
 
-def task_message(task, args: tuple, queue: str) -> bytes:
+# Settings under which Celery writes the message that task_message writes.
+_PLAIN_SETTINGS = {
+    "task_always_eager": False,
+    "task_serializer": "json",
+    "task_compression": None,
+    "task_protocol": 2,
+    "task_send_sent_event": False,
+    "broker_write_url": None,
+}
+
+
+def _written_here(task: Task, url: str) -> bool:
+    app = task.app
+    conf = app.conf
+    if (
+        not url.startswith("redis://")
+        or "?" in url
+        or ";" in url
+        or any(conf.get(name) != value for name, value in _PLAIN_SETTINGS.items())
+        or conf.broker_transport_options.get("global_keyprefix")
+        or app.current_worker_task is not None
+        or len(before_task_publish.receivers) > 1
+    ):
+        return False
+    # The task's own queue, priority, expiry...: none (time limits are the worker's to
+    # apply: Celery leaves them out of the message too); its serializer, JSON.
+    options = task._get_exec_options()
+    return options.get("serializer") in (None, "json") and all(
+        value is None
+        for name, value in options.items()
+        if name not in ("serializer", "time_limit", "soft_time_limit")
+    )
+
+
+def task_message(task: Task, args: tuple, queue: str) -> bytes:
     """The message Celery would publish for `task(*args)` to `queue`."""
     task_id = str(uuid.uuid4())
     body = json.dumps([list(args), {}, _EMBED]).encode()
@@ -148,12 +183,18 @@ def _queue_of(app, task_name: str) -> str:
 
 
 def _client(url: str, options: dict) -> redis.Redis:
+    """One client per broker URL, its pool shared by the process's requests; a pooled
+    connection that a firewall dropped is found by the health check or tried once more,
+    as Kombu's would be."""
     client = _clients.get(url)
     if client is None:
         client = redis.Redis.from_url(
             url,
             socket_connect_timeout=options.get("socket_connect_timeout"),
             socket_timeout=options.get("socket_timeout"),
+            socket_keepalive=True,
+            health_check_interval=options.get("health_check_interval", 25),
+            retry=Retry(NoBackoff(), 1),
         )
         _clients[url] = client
     return client

@@ -211,10 +211,13 @@ def registration_data(
     `payment` (the online payment to complete) from the payments app when one is due."""
     event = registration.event
 
-    # The scheme and host, checked against ALLOWED_HOSTS once rather than for every link.
+    # The scheme and host, put before each path (all of them from `reverse`) rather than
+    # each link parsed and joined by build_absolute_uri: five links an answer.
     origin = request.build_absolute_uri("/")[:-1] if request else ""
 
     def absolute(path: str) -> str:
+        if not path.startswith("/") or path.startswith("//"):
+            return request.build_absolute_uri(path) if request else path
         return origin + path
 
     def document(name: str) -> str:

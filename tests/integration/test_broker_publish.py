@@ -84,3 +84,63 @@ def test_publish_to_a_broker_that_is_down_raises(celery_live):
             publish(send_outbox_message, (1,))
     finally:
         use_broker(celery_live)
+
+
+@pytest.fixture
+def celery_apply_async(monkeypatch):
+    """What reaches apply_async instead of publish's own message: (task name, args)."""
+    from config.celery import app
+
+    eager, url = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.task_always_eager = False
+    sent = []
+    for task in (send_outbox_message, send_outbox_messages):
+        monkeypatch.setattr(
+            task, "apply_async", lambda args, task=task, **options: sent.append((task.name, args))
+        )
+    yield sent
+    app.conf.task_always_eager, app.conf.broker_url = eager, url
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "rediss://127.0.0.1:6379/0",  # TLS: Kombu and redis-py check certificates differently
+        "redis://127.0.0.1:6379/0?ssl_cert_reqs=none",  # options only Kombu reads
+        "redis://127.0.0.1:6379/0;redis://127.0.0.1:6380/0",  # failover
+        "filesystem://",
+    ],
+)
+def test_brokers_read_differently_go_through_celery(url, celery_apply_async):
+    from config.celery import app
+
+    app.conf.broker_url = url  # put back by the fixture
+    publish(send_outbox_message, (7,))
+    assert celery_apply_async == [(send_outbox_message.name, (7,))]
+
+
+def test_a_task_queued_by_a_running_task_goes_through_celery(
+    broker_url, monkeypatch, celery_apply_async
+):
+    from celery import Celery
+
+    # Celery sets the queueing task as the new one's parent and root.
+    monkeypatch.setattr(Celery, "current_worker_task", property(lambda app: object()))
+    publish(send_outbox_messages, ([1, 2],))
+    assert celery_apply_async == [(send_outbox_messages.name, ([1, 2],))]
+
+
+def test_other_publish_signal_receivers_go_through_celery(broker_url, celery_apply_async):
+    from celery.signals import before_task_publish
+
+    def tracing(**kwargs):  # a tracer's, say, that adds its own headers
+        pass
+
+    before_task_publish.connect(tracing)
+    try:
+        publish(send_outbox_message, (8,))
+    finally:
+        before_task_publish.disconnect(tracing)
+    publish(send_outbox_message, (9,))  # without it: written here
+    assert celery_apply_async == [(send_outbox_message.name, (8,))]
+    assert redis.Redis.from_url(broker_url).llen("email") == 1
