@@ -255,40 +255,19 @@ def order_count() -> int:
 # --- serve -------------------------------------------------------------------------------
 
 
-def gunicorn(port: int, workers: int, **popen) -> subprocess.Popen:
+def gunicorn(port: int, workers: int) -> subprocess.Popen:
     """gunicorn serving pretix on `port`, `workers` sync workers; returns once it answers."""
-    server = subprocess.Popen(
-        [
-            str(PYTHON),
-            "-m",
-            "gunicorn",
-            "pretix.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--timeout",
-            "120",
-        ],
+    return server_cpu.start_gunicorn(
+        "pretix.wsgi",
+        port,
+        workers,
         env=pretix_env(),
         cwd=DATA,
-        **popen,
+        python=str(PYTHON),
+        probe=EVENT_PATH,
+        options=("--timeout", "120"),
+        tries=300,
     )
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {server.returncode}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", EVENT_PATH)
-            conn.getresponse().read()
-            return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    server.wait(timeout=30)
-    raise SystemExit(f"gunicorn did not answer on port {port}")
 
 
 def serve(port: int, workers: int) -> int:

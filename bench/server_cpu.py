@@ -162,33 +162,39 @@ def _create_database(url: str) -> None:
     )
 
 
-def _gunicorn(module: str, port: int, workers: int, env: dict) -> subprocess.Popen:
+def start_gunicorn(
+    app: str,
+    port: int,
+    workers: int,
+    *,
+    env: dict,
+    cwd: Path = ROOT,
+    python: str = sys.executable,
+    probe: str = "/api/v1/events/",
+    options: tuple[str, ...] = (),
+    tries: int = 150,
+) -> subprocess.Popen:
+    """gunicorn serving `app` with `workers` sync workers on `port`; returns once `probe`
+    answers (this project, the floor, and pretix's shop in bench/pretix_shop.py)."""
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            f"{module}:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
+        [python, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--log-level", "warning", *options],
+        cwd=cwd,
         env=env,
     )
-    for _ in range(150):
+    for _ in range(tries):
+        if server.poll() is not None:
+            raise SystemExit(f"gunicorn {app} exited with {server.returncode}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/events/")
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", probe)
             conn.getresponse().read()
             return server
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit(f"gunicorn {module} did not start on port {port}")
+    server.wait(timeout=30)
+    raise SystemExit(f"gunicorn {app} did not answer on port {port}")
 
 
 def _warm(port: int, workers: int) -> None:
@@ -479,8 +485,10 @@ def main() -> int:
 
         if not pretix_shop.PYTHON.exists():
             raise SystemExit("no local pretix: bench/pretix_shop.py install, then seed")
-    floor_server = _gunicorn("bench.floor_app", floor_port, args.workers, floor_env)
-    app_server = _gunicorn("config.wsgi", app_port, args.workers, env)
+    floor_server = start_gunicorn(
+        "bench.floor_app:application", floor_port, args.workers, env=floor_env
+    )
+    app_server = start_gunicorn("config.wsgi:application", app_port, args.workers, env=env)
     results: dict[str, list[Measure]] = {"floor": [], "app": [], "purchase": [], "pretix": []}
     oversold = failed = False
     pretix_port = args.port + 2
