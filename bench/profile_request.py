@@ -190,7 +190,8 @@ def main() -> None:
     from bench.server_cpu import BILLING_FORM, _create_database
 
     _create_database(env["DATABASE_URL"])  # created if missing, as server_cpu.py does
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
+    for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"]):  # DEBUG off
+        subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, check=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from decimal import Decimal
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from secrets import token_hex
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,6 +66,8 @@ class Catalogue:
     tickets: list[TicketOffer]
     sessions: list[SessionOffer]
     event_available: int | None
+    # Drawn when it is computed: a page rendered from this catalogue is kept under it.
+    stamp: str = ""
 
 
 def event_catalogue(*, event: Event, at: datetime) -> Catalogue:
@@ -93,7 +96,13 @@ def event_catalogue(*, event: Event, at: datetime) -> Catalogue:
         )
         for session in event.sessions.all()
     ]
-    return Catalogue(event=event, tickets=tickets, sessions=sessions, event_available=event_left)
+    return Catalogue(
+        event=event,
+        tickets=tickets,
+        sessions=sessions,
+        event_available=event_left,
+        stamp=token_hex(8),
+    )
 
 
 CATALOGUE_CACHE_SECONDS = 5

@@ -9,19 +9,26 @@ renders or redirects; changes end in a redirect with a message (Post/Redirect/Ge
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
 from events.models import Event
 from events.questions import questions_for
-from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
+from events.selectors import (
+    CATALOGUE_CACHE_SECONDS,
+    event_catalogue_cached,
+    event_catalogue_cached_or_404,
+)
 from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
 from registrations.forms.attendee import AttendeeDetailsForm
@@ -110,15 +117,15 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     return _review(request, event, forms, offer)
 
 
-def _initial(offer: WaitlistEntry | None) -> dict:
-    order = {"payment_method": "card"}
+def _initial(offer: WaitlistEntry | None) -> dict | None:
+    """The form filled in for the holder of a waiting-list offer; None: a blank form."""
     if offer is None:
-        return {"order": order}
+        return None
     person = {"first_name": offer.first_name, "last_name": offer.last_name, "email": offer.email}
     return {
         "buyer": person,
         "attendees": [{**person, "ticket_type": offer.ticket_type_id}],
-        "order": {**order, "waitlist_offer": offer.offer_token},
+        "order": {"payment_method": "card", "waitlist_offer": offer.offer_token},
     }
 
 
@@ -140,7 +147,29 @@ def _form_page(
         "stale_offer": stale_offer and offer is None,
         "conflict": conflict_context(conflict) if conflict else None,
     }
+    context["form_body"] = _form_body(event, forms, context)
     return render(request, "registrations/register.html", context, status=status)
+
+
+def _form_body(event: Event, forms: RegistrationForms, context: dict) -> SafeString:
+    """The fields of the register page's form, in the event's zone.
+
+    The blank form (a first visit, no waiting-list offer) is the same for every visitor
+    of a rush and costs most of the page's CPU: it is kept as long as the catalogue it
+    shows (its prices and seats left), under that catalogue's stamp: a new catalogue (an
+    organizer's edit, a sell-out, or CATALOGUE_CACHE_SECONDS later) renders it afresh.
+    The CSRF token stays outside, in the page."""
+    key = None
+    if forms.is_blank and forms.menu.stamp:
+        key = f"register-form:{event.slug}:{get_language()}:{forms.menu.stamp}"
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered below, escaped by the engine
+    with timezone.override(event.timezone):
+        html = render_to_string("registrations/_register_form.html", context).strip()
+    if key is not None:
+        cache.set(key, html, CATALOGUE_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - the template's output
 
 
 def _review(

@@ -50,6 +50,7 @@ class Menu:
     tickets: tuple[TicketOption, ...]
     days: tuple[tuple[date, tuple[SessionOption, ...]], ...]
     questions: tuple[Question, ...] = ()  # the active ones, in order, ticket types prefetched
+    stamp: str = ""  # the catalogue's (Catalogue.stamp)
 
     @property
     def sessions(self) -> list[SessionOption]:
@@ -99,7 +100,13 @@ def registration_menu(catalogue: Catalogue, *, offer_ticket_type_id: int | None 
         for day, group in groupby(options, key=lambda option: event.local(option.starts_at).date())
     )
     questions = tuple(q for q in event.questions.all() if q.is_active)
-    return Menu(currency=event.currency, tickets=tickets, days=days, questions=questions)
+    return Menu(
+        currency=event.currency,
+        tickets=tickets,
+        days=days,
+        questions=questions,
+        stamp=catalogue.stamp,
+    )
 
 
 def chosen_values(value: Any) -> set[str]:

@@ -5,10 +5,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from events.models import Event, Question
-from registrations.models import Attendee, PromoCode, Registration
+from registrations.models import Attendee, PromoCode, Registration, WaitlistEntry
 from registrations.services.inputs import AttendeeInput, BuyerInput
 from registrations.services.registration import registration_create
 from tests.factories import EventFactory, SessionFactory, TicketTypeFactory
@@ -382,3 +383,69 @@ def test_the_attendee_changes_their_answers_on_the_manage_page(client, event, ti
     client.post(url, details | {f"{prefix}-q_{lunch.id}": "Fish"})
     attendee.refresh_from_db()
     assert attendee.answers == {str(lunch.id): "Fish"}
+
+
+# The blank form, kept for every visitor while its catalogue lasts (views._form_body) ---
+
+
+def _form_rendered(response) -> bool:
+    return any(t.name == "registrations/_register_form.html" for t in response.templates)
+
+
+def _without_csrf_token(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_the_blank_form_is_rendered_once_and_each_visitor_gets_their_own_csrf_token(event, ticket):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    one, two = first.get(register_url(event)), second.get(register_url(event))
+    assert _form_rendered(one) and not _form_rendered(two)
+    tokens = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', r.content.decode()).group(1)
+        for r in (one, two)
+    ]
+    assert tokens[0] != tokens[1]
+    assert _without_csrf_token(one.content.decode()) == _without_csrf_token(two.content.decode())
+    assert f'value="{ticket.id}"' in two.content.decode()
+    # The second visitor's form posts with their own token.
+    data = form_data(person(1, ticket)) | {"csrfmiddlewaretoken": tokens[1]}
+    review = second.post(register_url(event), data)
+    assert review.status_code == 200 and "Review" in review.content.decode()
+
+
+def test_an_organizers_price_change_shows_on_the_next_blank_form(client, event, ticket):
+    assert "500.00" in client.get(register_url(event)).content.decode()
+    ticket.price = Decimal("425.00")
+    ticket.save()  # events.signals forget the catalogue, and with it the kept form
+    html = client.get(register_url(event)).content.decode()
+    assert "425.00" in html and "500.00" not in html
+
+
+def test_a_sell_out_shows_on_the_next_blank_form(client, event):
+    last_seat = TicketTypeFactory(event=event, name="Student", capacity=1)
+    radio = rf'<input type="radio"[^>]*value="{last_seat.id}"[^>]*>'
+    assert "disabled" not in re.search(radio, client.get(register_url(event)).content.decode())[0]
+    make_registration(event, last_seat)  # takes the last seat: the catalogue is forgotten
+    assert "disabled" in re.search(radio, client.get(register_url(event)).content.decode())[0]
+
+
+def test_a_waiting_list_offer_gets_its_own_filled_in_form_not_the_blank_one(client, event):
+    gone = TicketTypeFactory(event=event, name="Student", capacity=0)
+    WaitlistEntry.objects.create(
+        event=event,
+        ticket_type=gone,
+        email="lin@example.org",
+        first_name="Lin",
+        last_name="Wu",
+        status=WaitlistEntry.Status.OFFERED,
+        offer_token="offer-for-lin",
+        offer_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    assert 'value="Lin"' not in client.get(register_url(event)).content.decode()
+    offered = client.get(register_url(event) + "?offer=offer-for-lin")
+    html = offered.content.decode()
+    assert _form_rendered(offered) and 'value="Lin"' in html and "offer-for-lin" in html
+    radio = re.search(rf'<input type="radio"[^>]*value="{gone.id}"[^>]*>', html).group(0)
+    assert "disabled" not in radio and "checked" in radio
+    # ...and the next visitor without the offer gets the blank form again.
+    assert 'value="Lin"' not in client.get(register_url(event)).content.decode()
