@@ -80,20 +80,30 @@ WSGI_APPLICATION = "config.wsgi.application"
 
 # Form fields: Django's form templates through Jinja2, at half the CPU (config/forms.py).
 FORM_RENDERER = "config.forms.FormRenderer"
+CONTEXT_PROCESSORS = [
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "django.template.context_processors.csp",  # {{ csp_nonce }}
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "django.template.context_processors.csp",  # {{ csp_nonce }}
-            ],
-            # {{ amount|money:currency }} in every template (config.money).
-            "builtins": ["config.templatetags.money"],
+            "context_processors": ["django.template.context_processors.request"]
+            + CONTEXT_PROCESSORS,
+            "builtins": ["config.templatetags.money"],  # {{ amount|money:currency }}
+        },
+    },
+    {  # The pages a purchase goes through: render(..., using="jinja2") (config/jinja2.py).
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "config.jinja2.environment",
+            "context_processors": CONTEXT_PROCESSORS,  # "request": the backend's own
         },
     },
 ]

@@ -5,9 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from secrets import token_hex
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.utils import make_template_fragment_key
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -134,14 +132,9 @@ def event_catalogue_cached_or_404(*, slug: str) -> Catalogue:
 
 
 def catalogue_forget(*, slug: str) -> None:
-    """Drop the cached catalogue and programme of an event (after an organizer's edit)."""
-    cache.delete_many(
-        [_catalogue_key(slug)]
-        + [
-            make_template_fragment_key("event_programme", [slug, code])
-            for code, _ in settings.LANGUAGES
-        ]
-    )
+    """Drop the cached catalogue of an event (after an organizer's edit); what pages kept
+    from it goes with it (events.fragments)."""
+    cache.delete(_catalogue_key(slug))
 
 
 def catalogue_forget_on_commit(*, slug: str) -> None:

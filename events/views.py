@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from events import selectors
+from events.fragments import catalogue_fragment
 
 
 def event_list(request: HttpRequest) -> HttpResponse:
@@ -24,8 +25,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             catalogue.sessions, key=lambda offer: event.local(offer.session.starts_at).date()
         )
     ]
-    return render(
-        request,
-        "events/event_detail.html",
-        {"event": event, "catalogue": catalogue, "programme": programme},
-    )
+    context = {"programme": programme, "currency": event.currency}
+    context = {
+        "event": event,
+        "catalogue": catalogue,
+        "programme": catalogue_fragment(event, catalogue.stamp, "events/_programme.html", context),
+    }
+    with timezone.override(event.timezone):
+        return render(request, "events/event_detail.html", context, using="jinja2")

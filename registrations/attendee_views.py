@@ -37,6 +37,7 @@ from registrations.views import (
     _manage_menu,
     _session_waits,
     _sessions_form,
+    page,
 )
 
 OWN_FIELDS = DETAIL_FIELDS | {"first_name", "last_name"}
@@ -97,7 +98,7 @@ def _own_page(
         "changeable": menu is not None,
         "substitution_deadline": event.substitution_deadline or event.starts_at,
     }
-    return render(request, "registrations/attendee_own.html", context, status=status)
+    return page(request, "registrations/attendee_own.html", context, event, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])

@@ -9,26 +9,20 @@ renders or redirects; changes end in a redirect with a message (Post/Redirect/Ge
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.errors import Conflict
+from events.fragments import catalogue_fragment
 from events.models import Event
 from events.questions import questions_for
-from events.selectors import (
-    CATALOGUE_CACHE_SECONDS,
-    event_catalogue_cached,
-    event_catalogue_cached_or_404,
-)
+from events.selectors import event_catalogue_cached, event_catalogue_cached_or_404
 from payments.services.refunds import registration_cancel_with_refund
 from registrations import selectors
 from registrations.forms.attendee import AttendeeDetailsForm
@@ -147,29 +141,19 @@ def _form_page(
         "stale_offer": stale_offer and offer is None,
         "conflict": conflict_context(conflict) if conflict else None,
     }
-    context["form_body"] = _form_body(event, forms, context)
-    return render(request, "registrations/register.html", context, status=status)
+    # The blank form (a first visit) is the same for everyone: kept per catalogue.
+    stamp = forms.menu.stamp if forms.is_blank else ""
+    template = "registrations/_register_form.html"
+    context["form_body"] = catalogue_fragment(event, stamp, template, context)
+    return page(request, "registrations/register.html", context, event, status=status)
 
 
-def _form_body(event: Event, forms: RegistrationForms, context: dict) -> SafeString:
-    """The fields of the register page's form, in the event's zone.
-
-    The blank form (a first visit, no waiting-list offer) is the same for every visitor
-    of a rush and costs most of the page's CPU: it is kept as long as the catalogue it
-    shows (its prices and seats left), under that catalogue's stamp: a new catalogue (an
-    organizer's edit, a sell-out, or CATALOGUE_CACHE_SECONDS later) renders it afresh.
-    The CSRF token stays outside, in the page."""
-    key = None
-    if forms.is_blank and forms.menu.stamp:
-        key = f"register-form:{event.slug}:{get_language()}:{forms.menu.stamp}"
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - rendered below, escaped by the engine
+def page(
+    request: HttpRequest, template: str, context: dict, event: Event, *, status: int = 200
+) -> HttpResponse:
+    """A page of the purchase (a Jinja2 template: config/jinja2.py), in the event's zone."""
     with timezone.override(event.timezone):
-        html = render_to_string("registrations/_register_form.html", context).strip()
-    if key is not None:
-        cache.set(key, html, CATALOGUE_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - the template's output
+        return render(request, template, context, status=status, using="jinja2")
 
 
 def _review(
@@ -189,7 +173,7 @@ def _review(
         "offer": offer,
         "payment_method": PaymentMethod(forms.order.cleaned_data["payment_method"]).label,
     }
-    return render(request, "registrations/review.html", context)
+    return page(request, "registrations/review.html", context, event)
 
 
 def _confirm(
@@ -342,7 +326,7 @@ def _manage_page(
         "changeable": menu is not None,
         "substitution_deadline": event.substitution_deadline or event.starts_at,
     }
-    return render(request, "registrations/manage.html", context, status=status)
+    return page(request, "registrations/manage.html", context, event, status=status)
 
 
 @require_http_methods(["GET", "HEAD"])

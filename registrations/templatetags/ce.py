@@ -6,8 +6,10 @@ attendees), then served to each attendee's block from the render context.
 """
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from events.models import Event
 from registrations.ce.selectors import AttendeeCeOverview, ce_overview_for_registration
@@ -20,7 +22,7 @@ from registrations.models import Attendee, Registration
 register = template.Library()
 
 
-def _overview(context: template.Context, registration: Registration) -> dict:
+def _overview(context: template.Context | dict, registration: Registration) -> dict:
     # Kept on the registration (its attendees share that one instance), since each
     # attendee's block is an included template with a render context of its own.
     overview = getattr(registration, "_ce_overview", None)
@@ -44,8 +46,11 @@ def _ce_urls(attendee: Attendee, own: bool) -> dict:
     }
 
 
-@register.inclusion_tag("registrations/ce/_attendee_ce.html", takes_context=True)
-def attendee_ce(context: template.Context, attendee: Attendee, own: bool = False) -> dict:
+TEMPLATE = "registrations/ce/_attendee_ce.html"
+
+
+@register.inclusion_tag(TEMPLATE, takes_context=True)
+def attendee_ce(context: template.Context | dict, attendee: Attendee, own: bool = False) -> dict:
     """`own`: on the attendee's own page, whose links use the attendee's token."""
     registration = attendee.registration
     event = registration.event
@@ -73,3 +78,9 @@ def attendee_ce(context: template.Context, attendee: Attendee, own: bool = False
         "csrf_token": context.get("csrf_token"),
         **_ce_urls(attendee, own),
     }
+
+
+def attendee_ce_html(attendee: Attendee, *, own: bool = False, csrf_token=None) -> SafeString:
+    """The same part for the Jinja2 pages (config/jinja2.py): `attendee_ce(attendee)`."""
+    context = attendee_ce({"csrf_token": csrf_token}, attendee, own)
+    return mark_safe(render_to_string(TEMPLATE, context))  # noqa: S308 - the template's output
