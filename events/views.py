@@ -25,11 +25,13 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             catalogue.sessions, key=lambda offer: event.local(offer.session.starts_at).date()
         )
     ]
-    context = {"programme": programme, "currency": event.currency}
-    context = {
-        "event": event,
-        "catalogue": catalogue,
-        "programme": catalogue_fragment(event, catalogue.stamp, "events/_programme.html", context),
-    }
+    # The programme is the same for everyone: kept per catalogue (events.fragments).
+    programme_html = catalogue_fragment(
+        event,
+        catalogue.stamp,
+        "events/_programme.html",
+        {"programme": programme, "currency": event.currency},
+    )
+    context = {"event": event, "catalogue": catalogue, "programme": programme_html}
     with timezone.override(event.timezone):
         return render(request, "events/event_detail.html", context, using="jinja2")

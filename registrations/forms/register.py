@@ -208,7 +208,7 @@ class RegistrationForms:
     management form, so the group can grow and shrink without JavaScript), the order."""
 
     def __init__(self, *, menu: Menu, data=None, initial: dict | None = None):
-        # Blank: a first visit's form, the same for everyone (views._form_body keeps it).
+        # Blank: a first visit's form, the same for everyone (views._form_page keeps it).
         self.is_blank = data is None and not initial
         initial = initial or {}
         self.menu = menu
