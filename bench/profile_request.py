@@ -119,7 +119,8 @@ STAGES = {
         ("  registration form, review, confirm", "registrations/views.py", "register"),
         ("   registration_create", "registrations/services/registration.py", "registration_create"),
         ("  confirmation page", "registrations/views.py", "manage"),
-        ("  templates rendered", "django/template/base.py", "render"),
+        ("  Django templates rendered", "django/template/base.py", "render"),
+        ("  Jinja2 templates rendered", "django/template/backends/jinja2.py", "render"),
         ("  form fields rendered", "config/forms.py", "render"),
         (" sessions", "django/contrib/sessions/middleware.py", "process_response"),
         (" CSRF", "django/middleware/csrf.py", "process_view"),
@@ -330,27 +331,36 @@ def main() -> None:
 
 def _print_templates(one, requests: int) -> None:
     """CPU per request inside each template and each included one (inclusive, so a
-    page's time holds its includes'), without the profiler."""
+    page's time holds its includes'), without the profiler: Django templates, and the
+    Jinja2 ones (whose includes are part of the page's render)."""
+    from django.template.backends import jinja2
     from django.template.base import Template
 
     spent: Counter[str] = Counter()
     renders: Counter[str] = Counter()
-    original = Template.render
+    originals = {Template: Template.render, jinja2.Template: jinja2.Template.render}
 
-    def timed(self, context):
-        started = time.process_time()
-        try:
-            return original(self, context)
-        finally:
-            spent[self.origin.template_name] += time.process_time() - started
-            renders[self.origin.template_name] += 1
+    def timed(cls, name_of):
+        original = originals[cls]
 
-    Template.render = timed
+        def render(self, *args, **kwargs):
+            started = time.process_time()
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                spent[name_of(self)] += time.process_time() - started
+                renders[name_of(self)] += 1
+
+        return render
+
+    Template.render = timed(Template, lambda t: t.origin.template_name)
+    jinja2.Template.render = timed(jinja2.Template, lambda t: f"{t.template.name} (Jinja2)")
     try:
         for n in range(requests):
             one(10**6 + n)
     finally:
-        Template.render = original
+        for cls, original in originals.items():
+            cls.render = original
     print("CPU inside templates, per request (inclusive):")
     for name, seconds in spent.most_common(25):
         print(f"  {seconds / requests * 1000:7.2f} ms  {renders[name] / requests:5.1f}x  {name}")

@@ -67,6 +67,12 @@ def test_translated_text_is_the_templates_own_and_the_values_in_it_are_escaped()
     )
     assert html == "2 seats left"
     assert _render('{{ _("Skip to content") }}') == "Skip to content"
+    html = _render(
+        "{% trans name=n, rate=r %}{{ name }} included ({{ rate }}%){% endtrans %}", n="VAT", r=8
+    )
+    assert html == "VAT included (8%)"
+    assert _render("{% trans %}Half & half: 50%{% endtrans %}") == "Half & half: 50%"
+    assert _render('{{ _("Error:") }} {{ _("%(x)s!", x="<i>") }}') == "Error: &lt;i&gt;!"
 
 
 def test_a_missing_name_or_attribute_is_empty_as_in_django_templates():

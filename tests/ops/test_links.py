@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from config.links import token_path
+from config.links import token_path, view_path
 
 VIEWS = ["registrations:manage", "registrations:attendee_own", "payments:invoice"]
 
@@ -25,3 +25,15 @@ def test_token_path_follows_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert token_path("registrations:manage", "tok") == before
+
+
+@pytest.mark.parametrize("view_name", ["events:list", "registrations:find", "admin:index"])
+def test_view_path_is_the_reversed_path_under_any_script_prefix(view_name):
+    before = view_path(view_name)
+    assert before == reverse(view_name)
+    set_script_prefix("/congress/")
+    try:
+        assert view_path(view_name) == reverse(view_name) == "/congress" + before
+    finally:
+        set_script_prefix("/")
+    assert view_path(view_name) == before
