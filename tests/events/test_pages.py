@@ -27,3 +27,13 @@ def test_event_page_shows_programme_by_day_in_the_events_zone(client):
 
 def test_unknown_event_page_is_404(client):
     assert client.get("/events/does-not-exist/").status_code == 404
+
+
+def test_an_organizers_session_edit_shows_on_the_event_page_at_once(client):
+    event = EventFactory()
+    session = SessionFactory(event=event, title="Safer Handoffs")
+    assert "Safer Handoffs" in client.get(f"/events/{event.slug}/").content.decode()
+    session.title = "Safer Handoffs, Part Two"
+    session.save()  # events.signals forget the catalogue, and with it the kept programme
+    page = client.get(f"/events/{event.slug}/").content.decode()
+    assert "Safer Handoffs, Part Two" in page
