@@ -18,6 +18,9 @@ What the Django templates had, under the same names where Jinja2 has none:
 - the filters `date`, `time` (in the zone the view activates, as `{% timezone %}` did),
   `money`, `linebreaks`, `floatformat`;
 - an undefined name or attribute is empty, as in Django's templates, not an error.
+
+Django's `makemessages` reads `_("...")` here but not `{% trans %}` blocks: when a second
+language comes, extract these templates with Babel's Jinja2 extractor as well.
 """
 
 from django.template import defaultfilters
@@ -65,7 +68,7 @@ def django_include(template_name: str, **context) -> SafeString:
     return mark_safe(render_to_string(template_name, context))  # noqa: S308 - its output
 
 
-def gettext(message: str, **variables) -> Markup:
+def gettext(message: str, /, **variables) -> Markup:
     """Jinja2's newstyle `gettext` (the ext's own, less two context calls per message):
     the message is the template's text, not escaped; the values put in it are escaped;
     it is a format string even without values (`%%` reads `%`)."""
@@ -73,7 +76,7 @@ def gettext(message: str, **variables) -> Markup:
     return text % variables if variables or "%" in text else text
 
 
-def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
+def ngettext(singular: str, plural: str, number: int, /, **variables) -> Markup:
     """Jinja2's newstyle `ngettext` likewise (`{% trans count %}...{% pluralize %}`)."""
     variables.setdefault("num", number)
     return Markup(translation.ngettext(singular, plural, number)) % variables  # noqa: S704

@@ -1,6 +1,7 @@
 """{% session_choices field days currency legend %}: the checkboxes of selectable sessions,
-by day in the event's zone (the caller sets the zone with `{% timezone %}`), on the
-register page and on the manage page's session swap.
+by day in the event's zone (the view renders the page in it: registrations.views.page),
+on the register page and on the manage page's session swap (`session_choices(...)` in
+their Jinja2 templates, config/jinja2.py).
 
 Written out in Python rather than as an included template: with ten sessions the template
 cost 3.8 ms a render (bench/profile_request.py purchase --templates), two renders a
@@ -26,7 +27,7 @@ register = template.Library()
 
 
 def _local(moment: datetime) -> datetime:
-    """As the `date` filter shows it: in the zone the page's `{% timezone %}` set."""
+    """As the `date` filter shows it: in the zone the page is rendered in."""
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 

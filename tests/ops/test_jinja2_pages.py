@@ -73,6 +73,9 @@ def test_translated_text_is_the_templates_own_and_the_values_in_it_are_escaped()
     assert html == "VAT included (8%)"
     assert _render("{% trans %}Half & half: 50%{% endtrans %}") == "Half & half: 50%"
     assert _render('{{ _("Error:") }} {{ _("%(x)s!", x="<i>") }}') == "Error: &lt;i&gt;!"
+    # Values under any name, those of the functions' own parameters too.
+    plural = "{% trans number=n, message=m %}{{ message }} {{ number }}{% pluralize %}{{ message }} {{ number }}s{% endtrans %}"
+    assert _render(plural, n=2, m="<b>") == "&lt;b&gt; 2s"
 
 
 def test_a_missing_name_or_attribute_is_empty_as_in_django_templates():

@@ -385,7 +385,7 @@ def test_the_attendee_changes_their_answers_on_the_manage_page(client, event, ti
     assert attendee.answers == {str(lunch.id): "Fish"}
 
 
-# The blank form, kept for every visitor while its catalogue lasts (views._form_body) ---
+# The blank form, kept for every visitor while its catalogue lasts (events.fragments) ---
 
 
 @pytest.fixture

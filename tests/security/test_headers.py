@@ -89,8 +89,13 @@ HANDLER_ATTRIBUTE = re.compile(r"<[a-z][^>]*\son[a-z]+=", re.IGNORECASE)
 
 
 def page_templates() -> list[Path]:
-    """The project's HTML templates, emails excepted (mail clients ignore the policy)."""
-    found = [*ROOT.glob("templates/**/*.html"), *ROOT.glob("*/templates/**/*.html")]
+    """The project's HTML templates, Django's and Jinja2's, emails excepted (mail clients
+    ignore the policy)."""
+    found = [
+        *ROOT.glob("templates/**/*.html"),
+        *ROOT.glob("*/templates/**/*.html"),
+        *ROOT.glob("*/jinja2/**/*.html"),
+    ]
     return sorted(path for path in found if "emails" not in path.relative_to(ROOT).parts)
 
 
