@@ -452,11 +452,7 @@ def purchases(port: int, event_path: str, count: int, buyers: int = 1):
             with lock:
                 latencies.append(time.perf_counter() - start)
 
-    threads = [threading.Thread(target=buyer) for _ in range(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    server_cpu.in_threads(buyer, buyers)
     return latencies, failures
 
 

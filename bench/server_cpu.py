@@ -294,12 +294,17 @@ def rush(port: int, slug: str, ticket_id: int, requests: int, clients: int):
                 latencies.append(took)
                 statuses[response.status] = statuses.get(response.status, 0) + 1
 
-    threads = [threading.Thread(target=client) for _ in range(clients)]
+    in_threads(client, clients)
+    return latencies, statuses
+
+
+def in_threads(target, count: int) -> None:
+    """`target` run in `count` threads at once; returns when all are done."""
+    threads = [threading.Thread(target=target) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, statuses
 
 
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)"')
@@ -351,11 +356,7 @@ def purchases(port: int, slug: str, ticket_id: int, count: int, buyers: int):
                 latencies.append(took)
                 statuses[ok] = statuses.get(ok, 0) + 1
 
-    threads = [threading.Thread(target=buyer) for _ in range(buyers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    in_threads(buyer, buyers)
     return latencies, statuses
 
 

@@ -37,3 +37,21 @@ def test_an_organizers_session_edit_shows_on_the_event_page_at_once(client):
     session.save()  # events.signals forget the catalogue, and with it the kept programme
     page = client.get(f"/events/{event.slug}/").content.decode()
     assert "Safer Handoffs, Part Two" in page
+
+
+def test_the_programme_is_rendered_once_for_every_visitor(client, monkeypatch):
+    from events import fragments
+
+    event = EventFactory()
+    SessionFactory(event=event, title="Safer Handoffs")
+    renders = []
+    real = fragments.render_to_string
+
+    def counting(template_name, *args, **kwargs):
+        renders.append(template_name)
+        return real(template_name, *args, **kwargs)
+
+    monkeypatch.setattr(fragments, "render_to_string", counting)
+    pages = [client.get(f"/events/{event.slug}/").content.decode() for _ in range(2)]
+    assert renders == ["events/_programme.html"]  # kept for the second visitor
+    assert all("Safer Handoffs" in page for page in pages)
