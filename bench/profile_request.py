@@ -7,10 +7,13 @@ wall clock: what it counts does not depend on the other processes of the machine
 
     .venv/bin/python bench/profile_request.py [registration|purchase] [--requests 300]
         [--sort tottime|cumulative] [--limit 40] [--callgrind FILE] [--pstats FILE]
+        [--templates] [--bound]
 
 Uses BENCH_DATABASE_URL (default the `confreg_bench` database) and BENCH_REDIS_URL (default
 redis://127.0.0.1:6379/4), with the settings of bench/server_cpu.py (DEBUG off, throttling
-off). --callgrind writes the profile for kcachegrind/qcachegrind.
+off). --callgrind writes the profile for kcachegrind/qcachegrind. --bound (registrations)
+also times the registration service alone beside the floor's view alone: the least a
+registration costs however cheap the request around it.
 """
 
 import argparse
@@ -172,6 +175,11 @@ def main() -> None:
     parser.add_argument("--callgrind", help="write the profile in callgrind format to this file")
     parser.add_argument("--callees", help="print what functions matching this call")
     parser.add_argument("--pstats", help="write the profile for pstats (python -m pstats FILE)")
+    parser.add_argument(
+        "--bound",
+        action="store_true",
+        help="registration: also time the service alone beside the floor's view alone",
+    )
     args = parser.parse_args()
     env = {
         "DATABASE_URL": os.environ.get(
@@ -307,6 +315,8 @@ def main() -> None:
 
     if args.templates:
         _print_templates(one, args.requests)
+    if args.bound and args.what == "registration":
+        _print_bound(event.slug, ticket.id, stamp, args.requests)
 
     profiler = cProfile.Profile(time.process_time)  # CPU, not waiting for PostgreSQL
     profiler.enable()
@@ -327,6 +337,68 @@ def main() -> None:
         from pyprof2calltree import convert  # noqa: PLC0415 - optional
 
         convert(stats, args.callgrind)
+
+
+def _print_bound(slug: str, ticket_id: int, stamp: int, requests: int) -> None:
+    """The least a registration can cost with this service: `registration_create` alone
+    (the catalogue from the cache, input checks, price, writes, lock, seats, tally,
+    commit, the emails' publish), called as the API's view calls it but with no HTTP,
+    middleware, DRF or answer; beside the floor's view alone (bench/floor_app.py: one
+    UPDATE, one INSERT, its JSON), in this process and its PostgreSQL backend.
+
+    Whatever the request path around it costs, a registration costs at least the first
+    plus what gunicorn and Django's handler add to any request, and the floor the second
+    plus the same: bench/server_cpu.py's floor, less its view here, is that addition."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    from bench import floor_app
+    from events.selectors import event_catalogue_cached_or_404
+    from finance.billing import BillingInput
+    from registrations.services.inputs import AttendeeInput, BuyerInput
+    from registrations.services.registration import registration_create
+
+    def service(n: int) -> None:
+        registration_create(
+            event=event_catalogue_cached_or_404(slug=slug).event,
+            buyer=BuyerInput(
+                first_name="B",
+                last_name=str(n),
+                email=f"b{n}@example.org",
+                billing=BillingInput.from_dict(None),
+            ),
+            attendees=[
+                AttendeeInput(
+                    ticket_type=ticket_id,
+                    first_name="A",
+                    last_name=str(n),
+                    email=f"s{n}-{stamp}@example.org",
+                )
+            ],
+            payment_method="card",
+        )
+
+    def floor(n: int) -> None:
+        body = json.dumps({"buyer": {"last_name": str(n)}}).encode()
+        response = floor_app.register(SimpleNamespace(body=body), slug)
+        assert response.status_code == 201, response.content
+
+    floor_app.reset(capacity=10**9)  # its own two tables, in this database
+    print("The service alone, and the floor's view alone (no HTTP, middleware, DRF, answer):")
+    backend = connection.connection.info.backend_pid
+    for label, call in (("registration_create", service), ("the floor's view", floor)):
+        for n in range(20):
+            call(-n - 1)
+        started, backend_started = time.process_time(), _backend_cpu(backend)
+        for n in range(requests):
+            call(n)
+        cpu = (time.process_time() - started) / requests * 1000
+        backend_cpu = (_backend_cpu(backend) - backend_started) / requests * 1000
+        print(
+            f"  {label:<20} this process {cpu:.2f} ms, PostgreSQL {backend_cpu:.2f} ms: "
+            f"{cpu + backend_cpu:.2f} ms"
+        )
 
 
 def _print_templates(one, requests: int) -> None:
